@@ -1,0 +1,3 @@
+using AdmmNn.Cli;
+
+return CommandLineApp.Run(args, CliConsole.System);

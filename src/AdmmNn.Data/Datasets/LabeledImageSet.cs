@@ -1,0 +1,106 @@
+namespace AdmmNn.Data.Datasets;
+
+/// <summary>
+/// A split (train or test) of a labeled image data set, kept as the raw bytes of its files.
+/// Pixels are stored N x C x H x W, one byte each; labels one byte per image.
+/// </summary>
+public sealed class LabeledImageSet
+{
+    /// <summary>Creates a set after checking that the sizes agree and every label is below <paramref name="classCount"/>.</summary>
+    /// <exception cref="ArgumentException">Sizes disagree or a label is out of range.</exception>
+    public LabeledImageSet(string name, int channels, int height, int width, int classCount, byte[] pixels, byte[] labels,
+        IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (channels <= 0 || height <= 0 || width <= 0) throw new ArgumentException($"image shape {channels}x{height}x{width} must be positive");
+        if (classCount is <= 0 or > 256) throw new ArgumentException($"class count {classCount} must be in 1..256");
+        var sampleSize = (long)channels * height * width;
+        if (pixels.LongLength != sampleSize * labels.LongLength)
+            throw new ArgumentException($"{pixels.LongLength} pixels do not make {labels.Length} images of {channels}x{height}x{width}");
+        var bad = Array.FindIndex(labels, l => l >= classCount);
+        if (bad >= 0) throw new ArgumentException($"label {labels[bad]} of image {bad} is not below the class count {classCount}");
+        if (classNames is not null && classNames.Count != classCount)
+            throw new ArgumentException($"{classNames.Count} class names for {classCount} classes");
+
+        Name = name;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        ClassCount = classCount;
+        Pixels = pixels;
+        Labels = labels;
+        ClassNames = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>The data set's name and split, e.g. "fashion-mnist (train)".</summary>
+    public string Name { get; }
+
+    /// <summary>Number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Channels per image (1 for MNIST-family sets).</summary>
+    public int Channels { get; }
+
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Number of classes; every label is below it.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Human-readable class names, index = label.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Raw pixels, N x C x H x W, 0..255.</summary>
+    public byte[] Pixels { get; }
+
+    /// <summary>One label per image, each below <see cref="ClassCount"/>.</summary>
+    public byte[] Labels { get; }
+
+    /// <summary>Where the images were read from, if from files.</summary>
+    public string? ImagesPath { get; init; }
+
+    /// <summary>Where the labels were read from, if from files.</summary>
+    public string? LabelsPath { get; init; }
+
+    /// <summary>
+    /// Pixels as floats x/255 in N x C x H x W order. This is the one preprocessing used everywhere
+    /// (training, evaluation, the runtime and exported models), so accuracies are comparable.
+    /// </summary>
+    public float[] ToFloatImages()
+    {
+        var result = new float[Pixels.Length];
+        // Division, not multiplication by 1/255: the two differ in the last bit, and exporters compare bit-exactly.
+        for (var i = 0; i < result.Length; i++) result[i] = Pixels[i] / 255f;
+        return result;
+    }
+
+    /// <summary>Labels as ints.</summary>
+    public int[] LabelsAsInt()
+    {
+        var result = new int[Labels.Length];
+        for (var i = 0; i < result.Length; i++) result[i] = Labels[i];
+        return result;
+    }
+
+    /// <summary>Number of images per class, index = label.</summary>
+    public int[] ClassHistogram()
+    {
+        var counts = new int[ClassCount];
+        foreach (var label in Labels) counts[label]++;
+        return counts;
+    }
+
+    /// <summary>The first <paramref name="count"/> images (or all, if fewer), e.g. for quick tests.</summary>
+    public LabeledImageSet Take(int count)
+    {
+        count = Math.Clamp(count, 0, Count);
+        var sample = Channels * Height * Width;
+        return new LabeledImageSet(Name, Channels, Height, Width, ClassCount, Pixels.AsSpan(0, count * sample).ToArray(),
+            Labels.AsSpan(0, count).ToArray(), ClassNames)
+        { ImagesPath = ImagesPath, LabelsPath = LabelsPath };
+    }
+}

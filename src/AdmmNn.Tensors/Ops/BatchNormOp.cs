@@ -1,0 +1,196 @@
+using AdmmNn.Abstractions.Models;
+using AdmmNn.Tensors.Autograd;
+using AdmmNn.Tensors.Parallelism;
+
+namespace AdmmNn.Tensors.Ops;
+
+/// <summary>
+/// ONNX BatchNormalization over [N,C,…]. Inference mode normalizes with the running statistics; training mode uses
+/// the batch's (population) mean and variance and updates the running ones in place:
+/// running = momentum·running + (1 − momentum)·batch.
+/// </summary>
+internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : NodeOp(node, context)
+{
+    private readonly float _epsilon = node.Float("epsilon", 1e-5f);
+    private readonly float _momentum = node.Float("momentum", 0.9f);
+    private readonly bool _trainingMode = node.Int("training_mode", 0) != 0;
+
+    // Running statistics are updated in place only when they are the module's own initializers (never a caller's input).
+    private readonly bool _ownStatistics = node.Inputs.Count >= 5 && context.IsInitializer(node.Inputs[3]) && context.IsInitializer(node.Inputs[4]);
+    private float[] _newMean = [];
+    private float[] _newVar = [];
+    private float[] _mean = [];
+    private float[] _invStd = [];
+    private bool _usedBatchStats;
+
+    /// <summary>Only X, scale and B carry gradients; mean and var are statistics.</summary>
+    public override bool IsDifferentiableInput(int index) => index <= 2;
+
+    public override void Forward(ExecutionState s)
+    {
+        var x = Input(s, 0);
+        if (x.Rank < 2)
+        {
+            throw Error($"input must have rank ≥ 2 but has shape {x.ShapeText}.");
+        }
+
+        int n = x.Shape[0], c = x.Shape[1], inner = x.Size / Math.Max(1, n * c);
+        float[] scale = Input(s, 1).Data, bias = Input(s, 2).Data, runMean = Input(s, 3).Data, runVar = Input(s, 4).Data;
+        if (scale.Length != c || bias.Length != c || runMean.Length != c || runVar.Length != c)
+        {
+            throw Error($"scale, B, mean and var must each have {c} values (the channels of {x.ShapeText}).");
+        }
+
+        var y = s.Output(Out[0], x.Shape);
+        if (_mean.Length != c)
+        {
+            _mean = new float[c];
+            _invStd = new float[c];
+        }
+
+        bool training = s.Training || _trainingMode;
+        _usedBatchStats = training;
+        if (_newMean.Length != c)
+        {
+            _newMean = new float[c];
+            _newVar = new float[c];
+        }
+
+        float[] xd = x.Data, yd = y.Data, mean = _mean, invStd = _invStd, newMean = _newMean, newVar = _newVar;
+        float eps = _epsilon, momentum = _momentum;
+        Workers.For(c, (long)n * inner, (ch, _) =>
+        {
+            float mu, inv;
+            if (training)
+            {
+                double sum = 0, sq = 0;
+                for (int b = 0; b < n; b++)
+                {
+                    var span = xd.AsSpan((b * c + ch) * inner, inner);
+                    foreach (float v in span)
+                    {
+                        sum += v;
+                    }
+                }
+
+                int count = n * inner;
+                double m = sum / count;
+                for (int b = 0; b < n; b++)
+                {
+                    var span = xd.AsSpan((b * c + ch) * inner, inner);
+                    foreach (float v in span)
+                    {
+                        double d = v - m;
+                        sq += d * d;
+                    }
+                }
+
+                double variance = sq / count;
+                mu = (float)m;
+                inv = (float)(1.0 / Math.Sqrt(variance + eps));
+                newMean[ch] = momentum * runMean[ch] + (1 - momentum) * mu;
+                newVar[ch] = momentum * runVar[ch] + (1 - momentum) * (float)variance;
+            }
+            else
+            {
+                mu = runMean[ch];
+                inv = 1f / MathF.Sqrt(runVar[ch] + eps);
+                newMean[ch] = runMean[ch];
+                newVar[ch] = runVar[ch];
+            }
+
+            mean[ch] = mu;
+            invStd[ch] = inv;
+            float a = scale[ch] * inv, shift = bias[ch] - mu * a;
+            for (int b = 0; b < n; b++)
+            {
+                int off = (b * c + ch) * inner;
+                for (int i = 0; i < inner; i++)
+                {
+                    yd[off + i] = xd[off + i] * a + shift;
+                }
+            }
+        });
+
+        // Optional outputs (opset ≥ 14 training mode): the updated running statistics.
+        for (int o = 1; o < Math.Min(3, Out.Length); o++)
+        {
+            if (Out[o] >= 0)
+            {
+                (o == 1 ? newMean : newVar).AsSpan().CopyTo(s.Output(Out[o], [c]).AsSpan());
+            }
+        }
+
+        if (training && _ownStatistics)
+        {
+            newMean.AsSpan().CopyTo(runMean);
+            newVar.AsSpan().CopyTo(runVar);
+        }
+    }
+
+    public override void Backward(ExecutionState s)
+    {
+        var x = Input(s, 0);
+        int n = x.Shape[0], c = x.Shape[1], inner = x.Size / Math.Max(1, n * c);
+        float[] xd = x.Data, dy = OutputGrad(s).Data, scale = Input(s, 1).Data, mean = _mean, invStd = _invStd;
+        float[]? dx = InputGrad(s, 0)?.Data, dScale = InputGrad(s, 1)?.Data, dBias = InputGrad(s, 2)?.Data;
+        bool batchStats = _usedBatchStats;
+        Workers.For(c, (long)n * inner, (ch, _) =>
+        {
+            double sumDy = 0, sumDyXhat = 0;
+            float mu = mean[ch], inv = invStd[ch];
+            for (int b = 0; b < n; b++)
+            {
+                int off = (b * c + ch) * inner;
+                for (int i = 0; i < inner; i++)
+                {
+                    float g = dy[off + i];
+                    sumDy += g;
+                    sumDyXhat += g * (xd[off + i] - mu) * inv;
+                }
+            }
+
+            if (dScale is not null)
+            {
+                dScale[ch] += (float)sumDyXhat;
+            }
+
+            if (dBias is not null)
+            {
+                dBias[ch] += (float)sumDy;
+            }
+
+            if (dx is null)
+            {
+                return;
+            }
+
+            float k = scale[ch] * inv;
+            if (!batchStats)
+            {
+                for (int b = 0; b < n; b++)
+                {
+                    int off = (b * c + ch) * inner;
+                    for (int i = 0; i < inner; i++)
+                    {
+                        dx[off + i] += k * dy[off + i];
+                    }
+                }
+
+                return;
+            }
+
+            int count = n * inner;
+            float meanDy = (float)(sumDy / count), meanDyXhat = (float)(sumDyXhat / count);
+            for (int b = 0; b < n; b++)
+            {
+                int off = (b * c + ch) * inner;
+                for (int i = 0; i < inner; i++)
+                {
+                    float xhat = (xd[off + i] - mu) * inv;
+                    dx[off + i] += k * (dy[off + i] - meanDy - xhat * meanDyXhat);
+                }
+            }
+        });
+    }
+}

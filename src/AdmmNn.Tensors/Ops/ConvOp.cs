@@ -1,0 +1,293 @@
+using System.Numerics.Tensors;
+using AdmmNn.Abstractions.Models;
+using AdmmNn.Tensors.Autograd;
+using AdmmNn.Tensors.Kernels;
+using AdmmNn.Tensors.Modules;
+using AdmmNn.Tensors.Parallelism;
+
+namespace AdmmNn.Tensors.Ops;
+
+/// <summary>
+/// ONNX Conv (2-D): strides, pads, dilations, group (incl. depthwise), auto_pad. Runs im2col + GEMM on chunks of the
+/// batch in parallel; weight gradients are summed per chunk and then reduced in chunk order, so results do not depend
+/// on the thread count.
+/// </summary>
+internal sealed class ConvOp : NodeOp
+{
+    private const int TargetColumns = 2048;
+
+    /// <summary>
+    /// Output planes at least this large (conv1's 24×24) are written and read per image, straight into/out of y and dY:
+    /// the per-image GEMMs are still long enough to run at full speed, and the staging copies disappear.
+    /// </summary>
+    private const int DirectOutputMinimum = 256;
+
+    private readonly int[]? _kernel;
+    private readonly int[] _strides;
+    private readonly int[] _dilations;
+    private readonly int[] _pads;
+    private readonly int _group;
+    private readonly string _autoPad;
+    private readonly WorkspacePool _workspace = new();
+
+    public ConvOp(GraphNode node, OpCompileContext context) : base(node, context)
+    {
+        _kernel = node.Ints("kernel_shape");
+        _strides = node.Ints("strides") ?? [1, 1];
+        _dilations = node.Ints("dilations") ?? [1, 1];
+        _pads = node.Ints("pads") ?? [0, 0, 0, 0];
+        _group = (int)node.Int("group", 1);
+        _autoPad = node.String("auto_pad", "NOTSET");
+        if (_strides.Length != 2 || _dilations.Length != 2 || _pads.Length != 4 || (_kernel is not null && _kernel.Length != 2))
+        {
+            throw new UnsupportedModelException($"Node '{node.Name}' (Conv, opset {context.Opset}): only 2-D convolution is supported (strides/dilations of length 2, pads of length 4).");
+        }
+
+        if (_strides.Any(v => v < 1) || _dilations.Any(v => v < 1) || _pads.Any(v => v < 0) || (_kernel?.Any(k => k < 1) ?? false))
+        {
+            throw Error("kernel_shape, strides and dilations must be positive and pads non-negative.");
+        }
+
+        if (_group < 1)
+        {
+            throw Error($"group must be ≥ 1 but is {_group}.");
+        }
+    }
+
+    public override void Forward(ExecutionState s)
+    {
+        var x = Input(s, 0);
+        var w = Input(s, 1);
+        var plan = Plan(x, w);
+        var y = s.Output(Out[0], [plan.N, plan.Cout, plan.G.OutH, plan.G.OutW]);
+        float[]? bias = HasInput(2) ? Input(s, 2).Data : null;
+        if (bias is not null && bias.Length != plan.Cout)
+        {
+            throw Error($"bias has {bias.Length} values but there are {plan.Cout} output channels.");
+        }
+
+        float[] xd = x.Data, wd = w.Data, yd = y.Data;
+        int threads = Workers.Threads;
+        var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
+        Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
+        {
+            var (n0, nc) = plan.ChunkRange(chunk);
+            var col = buffers.Col[worker];
+            var tmp = buffers.Tmp[worker];
+            int ohw = plan.OutHW, cols = nc * ohw;
+            for (int g = 0; g < _group; g++)
+            {
+                for (int i = 0; i < nc; i++)
+                {
+                    Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols);
+                }
+
+                ReadOnlySpan<float> wg = wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg);
+                if (nc == 1 || ohw >= DirectOutputMinimum)
+                {
+                    // Large planes: one GEMM per image straight into y (B = that image's column slice, row stride cols),
+                    // onto rows pre-filled with the bias: no staging buffer, no copy, no separate bias pass.
+                    for (int i = 0; i < nc; i++)
+                    {
+                        Span<float> yi = yd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG) * ohw, plan.CoutG * ohw);
+                        if (bias is not null)
+                        {
+                            for (int co = 0; co < plan.CoutG; co++)
+                            {
+                                yi.Slice(co * ohw, ohw).Fill(bias[g * plan.CoutG + co]);
+                            }
+                        }
+
+                        Gemm.Multiply(false, false, plan.CoutG, ohw, plan.Kg, 1f, wg, plan.Kg, col.AsSpan(i * ohw), cols,
+                            bias is null ? 0f : 1f, yi, ohw);
+                    }
+                }
+                else
+                {
+                    Gemm.Multiply(false, false, plan.CoutG, cols, plan.Kg, 1f, wg, plan.Kg, col, cols, 0f, tmp, cols);
+                    for (int i = 0; i < nc; i++)
+                    {
+                        for (int co = 0; co < plan.CoutG; co++)
+                        {
+                            // Scatter to y and add the bias in the same pass.
+                            ReadOnlySpan<float> row = tmp.AsSpan(co * cols + i * ohw, ohw);
+                            Span<float> dst = yd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG + co) * ohw, ohw);
+                            if (bias is null)
+                            {
+                                row.CopyTo(dst);
+                            }
+                            else
+                            {
+                                TensorPrimitives.Add(row, bias[g * plan.CoutG + co], dst);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    public override void Backward(ExecutionState s)
+    {
+        var x = Input(s, 0);
+        var w = Input(s, 1);
+        var plan = Plan(x, w);
+        float[] xd = x.Data, wd = w.Data, dyd = OutputGrad(s).Data;
+        float[]? dx = InputGrad(s, 0)?.Data, dw = InputGrad(s, 1)?.Data, db = InputGrad(s, 2)?.Data;
+        int threads = Workers.Threads;
+        var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
+        float[][]? dwParts = dw is null ? null : _workspace.Partials(plan.Chunks, dw.Length, 0);
+        float[][]? dbParts = db is null ? null : _workspace.Partials(plan.Chunks, db.Length, 1);
+        Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
+        {
+            var (n0, nc) = plan.ChunkRange(chunk);
+            var col = buffers.Col[worker];
+            var tmp = buffers.Tmp[worker];
+            int ohw = plan.OutHW, cols = nc * ohw;
+            bool direct = nc == 1 || ohw >= DirectOutputMinimum;
+            for (int g = 0; g < _group; g++)
+            {
+                if (direct)
+                {
+                    BackwardPerImage(plan, g, n0, nc, xd, wd, dyd, dx, col, dwParts?[chunk], dbParts?[chunk]);
+                    continue;
+                }
+
+                // Gather this chunk's output gradient for group g as a CoutG × (nc·ohw) matrix.
+                ReadOnlySpan<float> dyc;
+                for (int i = 0; i < nc; i++)
+                {
+                    for (int co = 0; co < plan.CoutG; co++)
+                    {
+                        dyd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG + co) * ohw, ohw).CopyTo(tmp.AsSpan(co * cols + i * ohw, ohw));
+                    }
+                }
+
+                dyc = tmp.AsSpan(0, plan.CoutG * cols);
+
+                if (dbParts is not null)
+                {
+                    var part = dbParts[chunk];
+                    for (int co = 0; co < plan.CoutG; co++)
+                    {
+                        part[g * plan.CoutG + co] = TensorPrimitives.Sum(dyc.Slice(co * cols, cols));
+                    }
+                }
+
+                if (dwParts is not null)
+                {
+                    for (int i = 0; i < nc; i++)
+                    {
+                        Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols);
+                    }
+
+                    Gemm.Multiply(false, true, plan.CoutG, plan.Kg, cols, 1f, dyc, cols, col, cols, 0f,
+                        dwParts[chunk].AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg), plan.Kg);
+                }
+
+                if (dx is not null)
+                {
+                    Gemm.Multiply(true, false, plan.Kg, cols, plan.CoutG, 1f, wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg), plan.Kg,
+                        dyc, cols, 0f, col, cols);
+                    for (int i = 0; i < nc; i++)
+                    {
+                        Im2Col.FoldAdd(col, i * ohw, cols, plan.G, plan.Cg, dx.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW));
+                    }
+                }
+            }
+        });
+
+        // Reduce per-chunk partial sums in chunk order (deterministic for any thread count).
+        if (dw is not null)
+        {
+            for (int c = 0; c < plan.Chunks; c++)
+            {
+                TensorPrimitives.Add(dw, dwParts![c].AsSpan(0, dw.Length), dw);
+            }
+        }
+
+        if (db is not null)
+        {
+            for (int c = 0; c < plan.Chunks; c++)
+            {
+                TensorPrimitives.Add(db, dbParts![c].AsSpan(0, db.Length), db);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward for group <paramref name="g"/> of a chunk read straight from dY image by image (single images and large
+    /// planes, the same case as the forward's direct path): dW partial = Σi dYi·colᵢᵀ accumulated over the chunk's images
+    /// in order, db partial = Σi row sums, dX by a GEMM into each image's column slice and a fold.
+    /// </summary>
+    private void BackwardPerImage(ConvPlan plan, int g, int n0, int nc, float[] xd, float[] wd, float[] dyd, float[]? dx,
+        float[] col, float[]? dwPart, float[]? dbPart)
+    {
+        int ohw = plan.OutHW, cols = nc * ohw;
+        ReadOnlySpan<float> wg = wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg);
+        for (int i = 0; i < nc; i++)
+        {
+            ReadOnlySpan<float> dyi = dyd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG) * ohw, plan.CoutG * ohw);
+            ReadOnlySpan<float> xi = xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW);
+            if (dbPart is not null)
+            {
+                for (int co = 0; co < plan.CoutG; co++)
+                {
+                    float sum = TensorPrimitives.Sum(dyi.Slice(co * ohw, ohw));
+                    dbPart[g * plan.CoutG + co] = i == 0 ? sum : dbPart[g * plan.CoutG + co] + sum;
+                }
+            }
+
+            if (dwPart is not null)
+            {
+                Im2Col.Unfold(xi, plan.G, plan.Cg, col, i * ohw, cols);
+                Gemm.Multiply(false, true, plan.CoutG, plan.Kg, ohw, 1f, dyi, ohw, col.AsSpan(i * ohw), cols, i == 0 ? 0f : 1f,
+                    dwPart.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg), plan.Kg);
+            }
+
+            if (dx is not null)
+            {
+                Gemm.Multiply(true, false, plan.Kg, ohw, plan.CoutG, 1f, wg, plan.Kg, dyi, ohw, 0f, col.AsSpan(i * ohw), cols);
+                Im2Col.FoldAdd(col, i * ohw, cols, plan.G, plan.Cg, dx.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW));
+            }
+        }
+    }
+
+    private ConvPlan? _plan;
+
+    private ConvPlan Plan(Tensor x, Tensor w)
+    {
+        if (_plan is { } p && x.HasShape(p.InputShape) && w.HasShape(p.WeightShape))
+        {
+            return p;
+        }
+
+        RequireRank(x, 4, "input X");
+        RequireRank(w, 4, "weight W");
+        int n = x.Shape[0], cin = x.Shape[1], h = x.Shape[2], wid = x.Shape[3];
+        int cout = w.Shape[0], cg = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
+        if (_kernel is not null && (_kernel[0] != kh || _kernel[1] != kw))
+        {
+            throw Error($"kernel_shape [{_kernel[0]},{_kernel[1]}] does not match weight shape {w.ShapeText}.");
+        }
+
+        if (cin != cg * _group || cout % _group != 0)
+        {
+            throw Error($"input has {cin} channels and weight {w.ShapeText} with group={_group}: need C = W.shape[1]·group and M divisible by group.");
+        }
+
+        int pt = _pads[0], pl = _pads[1], pb = _pads[2], pr = _pads[3];
+        int oh = SpatialGeometry.Output(h, kh, _strides[0], _dilations[0], _autoPad, false, ref pt, ref pb);
+        int ow = SpatialGeometry.Output(wid, kw, _strides[1], _dilations[1], _autoPad, false, ref pl, ref pr);
+        if (oh <= 0 || ow <= 0)
+        {
+            throw Error($"input {x.ShapeText} is smaller than the {kh}×{kw} kernel (with dilation and padding).");
+        }
+
+        var geometry = new ConvShape(h, wid, oh, ow, kh, kw, _strides[0], _strides[1], pt, pl, _dilations[0], _dilations[1]);
+        int ohw = oh * ow;
+        int perChunk = Math.Max(1, Math.Min((TargetColumns + ohw - 1) / ohw, (n + 3) / 4));
+        _plan = new ConvPlan((int[])x.Shape.Clone(), (int[])w.Shape.Clone(), geometry, n, cin, cout, cg, cout / _group, cg * kh * kw, perChunk);
+        return _plan;
+    }
+}

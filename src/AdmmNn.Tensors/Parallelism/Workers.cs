@@ -1,0 +1,88 @@
+namespace AdmmNn.Tensors.Parallelism;
+
+/// <summary>
+/// The engine's fixed-size parallel loop. Work items are split into contiguous ranges, one per worker, so results
+/// that are reduced per item (then summed in item order) are bit-identical for any thread count.
+/// </summary>
+public static class Workers
+{
+    private static int _threads = Environment.ProcessorCount;
+
+    [ThreadStatic]
+    private static bool _inside;
+
+    /// <summary>Number of threads the engine uses (default: processor count; at least 1).</summary>
+    public static int Threads
+    {
+        get => _threads;
+        set => _threads = Math.Max(1, value);
+    }
+
+    /// <summary>True on a thread currently running a <see cref="For"/> body: kernels called there must not start threads.</summary>
+    public static bool IsInsideWorker => _inside;
+
+    /// <summary>Total work (roughly: floats touched) below which a loop runs on the calling thread: waking workers costs more.</summary>
+    public const long SerialWorkThreshold = 32_768;
+
+    /// <summary>Runs <paramref name="body"/>(item, worker) for each item in [0, count), on up to <see cref="Threads"/> threads.</summary>
+    public static void For(int count, Action<int, int> body) => For(count, long.MaxValue / Math.Max(1, count), body);
+
+    /// <summary>
+    /// As <see cref="For(int, Action{int, int})"/>, but runs serially when <paramref name="count"/> × <paramref name="workPerItem"/>
+    /// is below <see cref="SerialWorkThreshold"/>.
+    /// </summary>
+    public static void For(int count, long workPerItem, Action<int, int> body) => For(count, workPerItem, Threads, body);
+
+    /// <summary>
+    /// As <see cref="For(int, long, Action{int, int})"/> with an explicit thread count (callers that size per-worker
+    /// buffers pass the same snapshot of <see cref="Threads"/>, so a concurrent change cannot exceed them).
+    /// </summary>
+    public static void For(int count, long workPerItem, int threads, Action<int, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (count == 1 && !_inside)
+        {
+            // A single item runs on the caller, which stays free to use threads inside (e.g. a multithreaded GEMM).
+            body(0, 0);
+            return;
+        }
+
+        int workers = (long)count * workPerItem < SerialWorkThreshold ? 1 : Math.Min(Math.Max(1, threads), count);
+        if (workers <= 1 || _inside)
+        {
+            bool was = _inside;
+            _inside = true;
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    body(i, 0);
+                }
+            }
+            finally
+            {
+                _inside = was;
+            }
+
+            return;
+        }
+
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            int start = (int)((long)count * w / workers), end = (int)((long)count * (w + 1) / workers);
+            bool was = _inside;
+            _inside = true;
+            try
+            {
+                for (int i = start; i < end; i++)
+                {
+                    body(i, w);
+                }
+            }
+            finally
+            {
+                _inside = was;
+            }
+        });
+    }
+}

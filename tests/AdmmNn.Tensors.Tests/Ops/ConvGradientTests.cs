@@ -1,0 +1,58 @@
+using AdmmNn.Tensors.Tests.Support;
+
+namespace AdmmNn.Tensors.Tests.Ops;
+
+public sealed class ConvGradientTests
+{
+    private static void Check(int[] x, int[] w, bool bias, int[] strides, int[] pads, int[] dilations, int group, string? autoPad = null, int[]? refPads = null)
+    {
+        var op = new OpGraph("Conv").Random("x", x).Random("w", w);
+        if (bias)
+        {
+            op.Random("b", [w[0]]);
+        }
+
+        op.Attr("strides", strides.Select(v => (long)v).ToArray()).Attr("dilations", dilations.Select(v => (long)v).ToArray()).AttrInt("group", group);
+        if (autoPad is null)
+        {
+            op.Attr("pads", pads.Select(v => (long)v).ToArray());
+        }
+        else
+        {
+            op.AttrString("auto_pad", autoPad);
+        }
+
+        GradientCheck.Run(op, o => Reference.Conv(o["x"], o["w"], bias ? o["b"] : null, strides, refPads ?? pads, dilations, group));
+    }
+
+    [Fact]
+    public void Plain_conv_with_bias() => Check([2, 3, 7, 6], [4, 3, 3, 3], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+
+    [Fact]
+    public void Asymmetric_padding_and_strides() => Check([2, 3, 9, 8], [5, 3, 3, 2], true, [2, 3], [1, 2, 0, 1], [1, 1], 1);
+
+    [Fact]
+    public void Dilation_with_padding() => Check([1, 2, 9, 9], [3, 2, 3, 3], false, [1, 1], [2, 2, 2, 2], [2, 2], 1);
+
+    [Fact]
+    public void Grouped() => Check([2, 4, 6, 5], [6, 2, 3, 3], true, [1, 1], [1, 0, 1, 0], [1, 1], 2);
+
+    [Fact]
+    public void Depthwise_stride_two() => Check([2, 3, 7, 7], [3, 1, 3, 3], true, [2, 2], [1, 1, 1, 1], [1, 1], 3);
+
+    [Fact]
+    public void Batch_split_into_several_chunks() => Check([9, 2, 5, 5], [3, 2, 3, 3], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+
+    /// <summary>16×16 outputs (≥ 256) in chunks of 2 images: the per-image path that writes y and reads dY in place.</summary>
+    [Fact]
+    public void Large_planes_take_the_per_image_path() => Check([6, 2, 18, 18], [3, 2, 3, 3], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+
+    [Fact]
+    public void One_by_one_kernel() => Check([3, 5, 4, 3], [2, 5, 1, 1], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+
+    [Fact]
+    public void Auto_pad_same_upper() => Check([1, 2, 7, 7], [2, 2, 3, 3], true, [2, 2], [], [1, 1], 1, "SAME_UPPER", [1, 1, 1, 1]);
+
+    [Fact]
+    public void Auto_pad_same_lower_puts_extra_padding_first() => Check([1, 2, 7, 7], [2, 2, 4, 4], false, [2, 2], [], [1, 1], 1, "SAME_LOWER", [2, 2, 1, 1]);
+}

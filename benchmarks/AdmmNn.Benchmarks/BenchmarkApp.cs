@@ -1,0 +1,58 @@
+using AdmmNn.Benchmarks.GemmSpeed;
+using AdmmNn.Benchmarks.LeNet5;
+using AdmmNn.Tensors.Kernels;
+
+namespace AdmmNn.Benchmarks;
+
+/// <summary>Entry point: picks a benchmark by name. Figures print to stdout; these are measurements, never assertions.</summary>
+public static class BenchmarkApp
+{
+    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx]";
+
+    /// <summary>GEMM backends to measure: --backend managed|openblas|both (default both, when OpenBLAS is installed).</summary>
+    private static IReadOnlyList<GemmBackend> Backends(string[] args)
+    {
+        int at = Array.IndexOf(args, "--backend");
+        string choice = at >= 0 && at + 1 < args.Length ? args[at + 1] : "both";
+        return choice switch
+        {
+            "managed" => [GemmBackend.Managed],
+            "openblas" => [GemmBackend.OpenBlas],
+            _ => Gemm.IsOpenBlasAvailable ? [GemmBackend.Managed, GemmBackend.OpenBlas] : [GemmBackend.Managed],
+        };
+    }
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        bool quick = args.Contains("--quick");
+        switch (args[0])
+        {
+            case "break-even":
+                BreakEven.BreakEvenBenchmark.Run(Console.Out, args);
+                return 0;
+            case "gemm":
+                GemmBenchmark.Run(Console.Out, quick);
+                return 0;
+            case "lenet5":
+                LeNet5Benchmark.Run(Console.Out, quick, runPyTorch: !args.Contains("--no-pytorch"), Backends(args));
+                return 0;
+            case "runtime":
+                Runtime.RuntimeBenchmark.Run(Console.Out, quick, args);
+                return 0;
+            case "loop":
+                // loop <train|infer> <batch> <seconds>: a bare loop for profilers.
+                LeNet5TrainingLoop.Run(Console.Out, int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+                    double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), inference: args[1] == "infer");
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'. {Usage}");
+                return 2;
+        }
+    }
+}

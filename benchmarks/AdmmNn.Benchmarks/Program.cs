@@ -1,0 +1,3 @@
+using AdmmNn.Benchmarks;
+
+return BenchmarkApp.Run(args);

@@ -1,0 +1,16 @@
+namespace AdmmNn.Runtime.Format;
+
+/// <summary>How many tensor elements a file may still declare (see <see cref="PackedFormat.MaxElementsPerFileByte"/>).</summary>
+internal sealed class ElementBudget(long limit)
+{
+    private long _left = limit;
+
+    public long Limit { get; } = limit;
+
+    public void Take(long count, SectionReader at, string field)
+    {
+        if (count > _left)
+            throw at.Error(field, $"tensors declare more than {Limit} elements, more than a file of this size can justify");
+        _left -= count;
+    }
+}

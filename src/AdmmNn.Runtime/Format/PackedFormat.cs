@@ -1,0 +1,33 @@
+namespace AdmmNn.Runtime.Format;
+
+/// <summary>Constants of the <c>.admmnn</c> layout (see docs/format.md).</summary>
+internal static class PackedFormat
+{
+    /// <summary>File signature: 0x89 "ADMMNN" 0x1A.</summary>
+    public static ReadOnlySpan<byte> Magic => [0x89, (byte)'A', (byte)'D', (byte)'M', (byte)'M', (byte)'N', (byte)'N', 0x1A];
+
+    /// <summary>The version this code writes and reads.</summary>
+    public const ushort Version = 1;
+
+    /// <summary>Magic (8) + version (2) + flags (2) + graph length (4) + payload length (8).</summary>
+    public const int HeaderBytes = 24;
+
+    /// <summary>The CRC-32 after the payload.</summary>
+    public const int TrailerBytes = 4;
+
+    /// <summary>Storage code of a tensor whose integer values sit inline in the graph section.</summary>
+    public const byte InlineIntegers = 0;
+
+    /// <summary>Storage code of a float tensor stored in the payload under a <see cref="TensorStoragePlan"/>.</summary>
+    public const byte PackedFloats = 1;
+
+    /// <summary>
+    /// A reader refuses files whose tensors (and per-sample activations) declare more elements than this many per byte
+    /// of file: it bounds what a file can make the loader allocate. Real compressed models stay far below it
+    /// (LeNet-5 at 80x pruning and 3 bits: about 70 weights per file byte).
+    /// </summary>
+    public const long MaxElementsPerFileByte = 1024;
+
+    /// <summary>Largest tensor rank accepted.</summary>
+    public const int MaxRank = 8;
+}

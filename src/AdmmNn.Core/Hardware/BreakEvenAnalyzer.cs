@@ -1,0 +1,95 @@
+using AdmmNn.Abstractions.Hardware;
+using AdmmNn.Abstractions.Models;
+using AdmmNn.Runtime.Format;
+
+namespace AdmmNn.Core.Hardware;
+
+/// <summary>
+/// Describes a model's weight layers as <see cref="LayerWorkload"/>s (shapes, MACs, nonzeros, bits, structure) and asks a
+/// target for each layer's break-even ratio and dense/current costs.
+/// </summary>
+public static class BreakEvenAnalyzer
+{
+    /// <summary>
+    /// One workload per weight of a Conv, Gemm or MatMul node (weights that are initializers), in graph order, for a
+    /// batch of one. Nonzeros and bits come from the runtime's storage accounting (a quantized tensor's code width;
+    /// 32 for float), the structure from the zero pattern unless <paramref name="structures"/> names it (weight name →
+    /// structure). Throws <see cref="ShapeInferenceException"/> naming the node when shapes cannot be worked out.
+    /// </summary>
+    public static IReadOnlyList<LayerWorkload> Workloads(ModelGraph graph, int[]? inputShapePerSample,
+        IReadOnlyDictionary<string, string>? structures = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var shapes = ShapeInference.Infer(graph, inputShapePerSample);
+        var layers = new List<LayerWorkload>();
+        foreach (var node in graph.Nodes)
+        {
+            if (node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Count < 2) continue;
+            var weight = graph.Initializer(node.Inputs[1]);
+            if (weight?.Floats is null) continue;
+            var input = shapes[node.Inputs[0]];
+            var output = shapes[node.Outputs[0]];
+            var stored = weight.Dims.Select(d => (int)d).ToArray();
+            int[] weightShape;
+            long macs;
+            int[] inputPerSample, outputPerSample;
+            switch (node.OpType)
+            {
+                case "Conv":
+                    weightShape = stored;
+                    // Every output element takes (in/groups)·kh·kw MACs: the weight's per-filter size.
+                    macs = Product(output.Skip(1)) * Product(weight.Dims.Skip(1));
+                    inputPerSample = ToInts(input.Skip(1));
+                    outputPerSample = ToInts(output.Skip(1));
+                    break;
+                case "Gemm":
+                {
+                    var transB = node.Attribute("transB")?.Int == 1;
+                    weightShape = transB ? stored : [stored[1], stored[0]];
+                    macs = (long)weightShape[0] * weightShape[1];
+                    inputPerSample = [weightShape[1]];
+                    outputPerSample = [weightShape[0]];
+                    break;
+                }
+                default:
+                    weightShape = [stored[1], stored[0]];
+                    macs = Product(output) * stored[0];
+                    inputPerSample = ToInts(input.Skip(1));
+                    outputPerSample = ToInts(output.Skip(1));
+                    break;
+            }
+            var plan = StorageAccounting.Plan(weight.Floats, stored);
+            var structure = structures?.GetValueOrDefault(weight.Name) ?? WeightStructure.Detect(weight.Floats, stored);
+            var sparse = plan.NonZeros < plan.Count;
+            layers.Add(new LayerWorkload(
+                weight.Name, node.OpType, weightShape, inputPerSample, outputPerSample, macs,
+                plan.Count, plan.NonZeros, plan.CodeBits == 0 ? 1 : plan.CodeBits,
+                sparse && plan.Encoding is TensorEncoding.Sparse or TensorEncoding.SparseQuantized ? plan.IndexBits : 0,
+                sparse ? structure : "dense"));
+        }
+        return layers;
+    }
+
+    /// <summary>Break-even ratio and dense/current costs of every layer on <paramref name="target"/>.</summary>
+    public static HardwareAnalysis Analyze(IHardwareTarget target, IReadOnlyList<LayerWorkload> layers)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var rows = layers.Select(layer =>
+        {
+            var dense = layer with { NonZeros = layer.Weights, IndexBits = 0, Structure = "dense" };
+            var denseCost = target.EstimateDense(dense);
+            var current = layer.Structure == "dense" || layer.NonZeros == layer.Weights ? denseCost : target.EstimateSparse(layer);
+            return new LayerAnalysis(layer, target.BreakEvenPruningRatio(layer), denseCost, current);
+        }).ToList();
+        return new HardwareAnalysis(target.Name, rows);
+    }
+
+    /// <summary>Workloads then analysis, in one call.</summary>
+    public static HardwareAnalysis Analyze(IHardwareTarget target, ModelGraph graph, int[]? inputShapePerSample,
+        IReadOnlyDictionary<string, string>? structures = null) =>
+        Analyze(target, Workloads(graph, inputShapePerSample, structures));
+
+    private static long Product(IEnumerable<long> dims) => dims.Aggregate(1L, (a, d) => a * d);
+
+    private static int[] ToInts(IEnumerable<long> dims) => dims.Select(d => checked((int)d)).ToArray();
+}

@@ -1,0 +1,128 @@
+using System.Reflection;
+using AdmmNn.Abstractions.Plugins;
+using AdmmNn.PluginHost.Catalog;
+using AdmmNn.PluginHost.Discovery;
+
+namespace AdmmNn.PluginHost.Loading;
+
+/// <summary>
+/// Loads one plugin assembly into its own <see cref="PluginLoadContext"/> and instantiates its plugin types.
+/// Every failure becomes a <see cref="PluginLoadFailure"/> naming the path and the reason; nothing is thrown,
+/// so one bad plugin never stops the others.
+/// </summary>
+public static class PluginLoader
+{
+    /// <summary>Loads <paramref name="candidate"/>; the result holds the accepted plugins and the refusals.</summary>
+    public static (IReadOnlyList<LoadedPlugin> Plugins, IReadOnlyList<PluginLoadFailure> Failures) Load(PluginCandidate candidate)
+    {
+        var path = candidate.AssemblyPath;
+        var failures = new List<PluginLoadFailure>();
+        PluginLoadFailure Fail(string reason) => new(path, candidate.Source, reason);
+
+        if (!File.Exists(path)) return ([], [Fail("file not found")]);
+        PluginLoadContext context;
+        Assembly assembly;
+        try
+        {
+            context = new PluginLoadContext(path);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            return ([], [Fail($"cannot read the plugin's dependencies (.deps.json): {OneLine(ex)}")]);
+        }
+        try
+        {
+            assembly = context.LoadFromAssemblyPath(path);
+        }
+        catch (BadImageFormatException)
+        {
+            context.Unload();
+            return ([], [Fail("not a .NET assembly (bad image format)")]);
+        }
+        catch (Exception ex) when (ex is FileLoadException or IOException)
+        {
+            context.Unload();
+            return ([], [Fail($"cannot load the assembly: {OneLine(ex)}")]);
+        }
+
+        Type[] types;
+        try
+        {
+            types = assembly.GetExportedTypes();
+        }
+        catch (Exception ex) when (ex is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
+        {
+            context.Unload();
+            var cause = ex is ReflectionTypeLoadException rtl ? rtl.LoaderExceptions.FirstOrDefault(e => e is not null) ?? ex : ex;
+            return ([], [Fail($"types cannot be loaded (a missing or mismatched dependency?): {OneLine(cause)}")]);
+        }
+
+        var pluginTypes = types.Where(IsPluginType).ToList();
+        if (pluginTypes.Count == 0)
+        {
+            context.Unload();
+            var split = types.Any(t => t.GetInterfaces().Any(i => i.FullName == typeof(IAdmmNnPlugin).FullName));
+            return ([], [Fail(split
+                ? $"implements another copy of {typeof(IAdmmNnPlugin).FullName}: reference {SharedContracts.AssemblyName} with Private=false ExcludeAssets=runtime"
+                : $"no public class implementing {typeof(IAdmmNnPlugin).FullName} with a public parameterless constructor")]);
+        }
+
+        var loaded = new List<LoadedPlugin>();
+        foreach (var type in pluginTypes)
+        {
+            var result = Instantiate(type, candidate);
+            if (result.Plugin is not null) loaded.Add(result.Plugin);
+            else failures.Add(Fail(result.Reason!));
+        }
+        if (loaded.Count == 0) context.Unload();
+        return (loaded, failures);
+    }
+
+    /// <summary>Creates and checks one plugin object (used for built-in plugins too).</summary>
+    public static (LoadedPlugin? Plugin, string? Reason) Accept(IAdmmNnPlugin instance, PluginSource source, string path)
+    {
+        try
+        {
+            var manifest = instance.Manifest ?? throw new InvalidOperationException("Manifest is null");
+            if (manifest.ContractMajor != ContractVersion.Major)
+                return (null, $"plugin '{manifest.Name}' is built against contract {manifest.ContractMajor}.{manifest.ContractMinor}; " +
+                              $"this host supports {ContractVersion.Major}.x");
+            if (manifest.ContractMinor > ContractVersion.Minor)
+                return (null, $"plugin '{manifest.Name}' needs contract {manifest.ContractMajor}.{manifest.ContractMinor}; " +
+                              $"this host has {ContractVersion.Major}.{ContractVersion.Minor}");
+            if (string.IsNullOrWhiteSpace(manifest.Name)) return (null, "manifest has an empty name");
+            // Touch every list now so a throwing property is reported at load, not in the middle of a command.
+            _ = instance.Constraints.Count + instance.HardwareTargets.Count + instance.ModelFormats.Count;
+            return (new LoadedPlugin(manifest, instance, source, path), null);
+        }
+        catch (Exception ex)
+        {
+            return (null, $"{instance.GetType().FullName} failed while describing itself: {OneLine(ex)}");
+        }
+    }
+
+    private static (LoadedPlugin? Plugin, string? Reason) Instantiate(Type type, PluginCandidate candidate)
+    {
+        IAdmmNnPlugin instance;
+        try
+        {
+            instance = (IAdmmNnPlugin)Activator.CreateInstance(type)!;
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            return (null, $"constructor of {type.FullName} threw {ex.InnerException.GetType().Name}: {OneLine(ex.InnerException)}");
+        }
+        catch (Exception ex)
+        {
+            return (null, $"cannot create {type.FullName}: {OneLine(ex)}");
+        }
+        return Accept(instance, candidate.Source, candidate.AssemblyPath);
+    }
+
+    private static bool IsPluginType(Type type) =>
+        type is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }
+        && typeof(IAdmmNnPlugin).IsAssignableFrom(type)
+        && type.GetConstructor(Type.EmptyTypes) is not null;
+
+    private static string OneLine(Exception ex) => ex.Message.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AdmmNn.Cli;
+using AdmmNn.TestUtilities;
+
+namespace AdmmNn.PluginHost.Tests;
+
+/// <summary>The plugin verbs, run in-process with the bundled plugins in plugins/ beside this test assembly (as beside the tool).</summary>
+public class CliVerbTests
+{
+    private static readonly string LeNet = RepoPaths.Combine("samples", "models", "lenet5_pytorch.onnx");
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CommandLineApp.Run(args, new CliConsole(output, error, IsInteractive: false));
+        return (code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Plugins_lists_built_in_bundled_and_command_line_plugins_and_the_broken_ones()
+    {
+        using var temp = new TempDirectory();
+        var garbage = temp.WriteFile("Broken.dll", [1, 2, 3, 4, 5]);
+
+        var (code, output, _) = Run("plugins", "--plugin", BuiltPlugins.SamplePath, "--plugin", garbage);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.Split('\n');
+        Assert.Matches(@"^name\s+version\s+kind\s+contract\s+source\s+path$", lines[0]);
+        Assert.Matches(@"^onnx\s+\S+\s+format\s+1\.0\s+built-in\s", lines[2]);
+        foreach (var target in new[] { "fpga", "asic", "mobile-gpu", "host-cpu" })
+            Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{target}\s+0\.1\.0\s+target\s+1\.0\s+tool plugins/\s+.*plugins/AdmmNn\.Plugins\.\w+/AdmmNn\.Plugins\.\w+\.dll$"));
+        Assert.Contains(lines, l => l.StartsWith("acme ", StringComparison.Ordinal) && l.Contains("1.2.0") && l.Contains("--plugin") && l.EndsWith(BuiltPlugins.SamplePath, StringComparison.Ordinal));
+        Assert.Contains("not loaded (1):", output);
+        Assert.Contains($"  {garbage} (--plugin): not a .NET assembly", output);
+    }
+
+    [Fact]
+    public void Targets_lists_every_target_and_prints_a_default_profile()
+    {
+        var (code, output, _) = Run("targets", "--plugin", BuiltPlugins.FolderOf(BuiltPlugins.SamplePath));
+        Assert.Equal(ExitCodes.Ok, code);
+        foreach (var target in new[] { "fpga", "asic", "mobile-gpu", "host-cpu", "acme-systolic" })
+            Assert.Contains(output.Split('\n'), l => l.StartsWith(target + " ", StringComparison.Ordinal));
+
+        var profile = Run("targets", "--profile-of", "fpga");
+        Assert.Equal(ExitCodes.Ok, profile.Code);
+        Assert.Equal(256, JsonNode.Parse(profile.Out)!["peCount"]!.GetValue<int>());
+
+        var unknown = Run("targets", "--profile-of", "tpu");
+        Assert.Equal(ExitCodes.UserError, unknown.Code);
+        Assert.Contains("unknown target 'tpu' (known: ", unknown.Error);
+    }
+
+    [Fact]
+    public void Analyze_prints_the_per_layer_table_with_break_even_ratios()
+    {
+        var (code, output, error) = Run("analyze", LeNet, "--target", "fpga");
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = output.Split('\n');
+        Assert.Equal("lenet5_pytorch.onnx on fpga (batch 1)", lines[0]);
+        Assert.Matches(@"^conv1\.weight\s+Conv\s+\[20x1x5x5\]\s+288,000\s+500\s+1\.00x\s+3\.00x\s+5\.625\s+5\.625\s+1\.00x\s+dense; prune >= 3\.00x to gain$", lines[3]);
+        Assert.Matches(@"^fc1\.weight\s+Gemm\s+\[500x800\]\s+400,000\s+400,000\s+1\.00x\s+3\.00x\s+7\.813\s+7\.813\s+1\.00x", lines[5]);
+        Assert.StartsWith("total", lines[7]);
+    }
+
+    [Fact]
+    public void Analyze_uses_a_profile_and_shows_energy_where_modeled()
+    {
+        using var temp = new TempDirectory();
+        var profile = temp.WriteFile("asic.json", """{ "macUnits": 128 }""");
+        var (code, output, error) = Run("analyze", LeNet, "--target", "asic", "--profile", profile);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("dense uJ", output);
+        // conv1 compute-bound at 128 MAC units: 288,000 / 128 = 2,250 cycles at 800 MHz = 2.8125 µs.
+        Assert.Matches(@"conv1\.weight\s+Conv\s+\[20x1x5x5\]\s+288,000\s+500\s+1\.00x\s+1\.44x\s+2\.813\s", output);
+    }
+
+    [Fact]
+    public void Analyze_runs_a_third_party_target_through_the_contract()
+    {
+        var (code, output, error) = Run("analyze", LeNet, "--target", "acme-systolic", "--plugin", BuiltPlugins.SamplePath);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("on acme-systolic", output);
+        Assert.Matches(@"conv1\.weight\s+Conv.*\s+never\s", output);
+    }
+
+    [Theory]
+    [InlineData("""{ "peCount": 0 }""", "fpga profile field 'peCount': must be a number > 0")]
+    [InlineData("""{ "peCount": 8, }}""", "invalid JSON")]
+    public void A_bad_profile_is_a_user_error_naming_the_file_and_field(string json, string message)
+    {
+        using var temp = new TempDirectory();
+        var profile = temp.WriteFile("fpga.json", json);
+        var (code, _, error) = Run("analyze", LeNet, "--target", "fpga", "--profile", profile);
+        Assert.Equal(ExitCodes.UserError, code);
+        Assert.StartsWith($"error: {profile}", error);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void A_broken_plugin_is_a_warning_and_analysis_goes_on()
+    {
+        var (code, output, error) = Run("analyze", LeNet, "--target", "mobile-gpu", "--plugin", BuiltPlugins.ThrowingPath);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains($"warning: plugin {BuiltPlugins.ThrowingPath} (--plugin) not loaded: constructor of", error);
+        Assert.Contains("on mobile-gpu", output);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace AdmmNn.Core.Policy;
+
+/// <summary>
+/// A compression policy: which weights get which constraints, how long each phase trains, and what must hold at the end.
+/// Loaded and validated by <see cref="PolicyLoader"/>; the file format is documented in <c>docs/policy.md</c>.
+/// </summary>
+public sealed class CompressionPolicy
+{
+    /// <summary>Free text shown in reports.</summary>
+    public string Description { get; set; } = "";
+
+    /// <summary>Seed for weight-order shuffling and everything random.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>When true, the run is reproducible bit for bit (single-threaded reductions; resume gives identical weights).</summary>
+    public bool Deterministic { get; set; } = true;
+
+    /// <summary>Per-layer rules; the first rule whose glob matches a weight's name applies to it.</summary>
+    public List<LayerRule> Layers { get; set; } = [];
+
+    /// <summary>Training schedule of every phase.</summary>
+    public CompressionSchedule Schedule { get; set; } = new();
+
+    /// <summary>How much of the dataset to use (all by default).</summary>
+    public DataSelection Data { get; set; } = new();
+
+    /// <summary>Conditions the result must meet.</summary>
+    public PolicyGates Gates { get; set; } = new();
+
+    /// <summary>Optional hardware target for hardware-aware ratios.</summary>
+    public HardwareTargetSpec? Hardware { get; set; }
+
+    /// <summary>The file the policy came from (for messages); not part of the JSON.</summary>
+    [JsonIgnore]
+    public string SourceFile { get; set; } = "policy.json";
+
+    /// <summary>Line positions of every field, for errors raised after loading (e.g. a rule matching no layer).</summary>
+    [JsonIgnore]
+    public JsonLocations? Locations { get; set; }
+
+    /// <summary>An error pointing at <paramref name="jsonPath"/> in the policy file.</summary>
+    public PolicyException Error(string jsonPath, string problem) =>
+        new(SourceFile, Locations?.LineOf(jsonPath) ?? 0, jsonPath, problem);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AdmmNn.Core.Policy;
+
+/// <summary>One <c>layers[]</c> entry: a name glob and the constraints for the weights it matches.</summary>
+public sealed class LayerRule
+{
+    /// <summary>Glob over weight (initializer) names: <c>*</c> any run, <c>?</c> one character.</summary>
+    public string Match { get; set; } = "*";
+
+    /// <summary>Sparsity constraint (ADMM pruning phase), or null.</summary>
+    public PruneRule? Prune { get; set; }
+
+    /// <summary>Level constraint on the survivors (ADMM quantization phase), or null.</summary>
+    public QuantizeRule? Quantize { get; set; }
+
+    /// <summary>A constraint of any registered kind (plugins), or null.</summary>
+    public ConstraintRule? Constraint { get; set; }
+
+    /// <summary>Per-layer ρ schedule overriding <see cref="CompressionSchedule.Rho"/>, or null.</summary>
+    public RhoSchedule? Rho { get; set; }
+
+    /// <summary>JSON path of this rule (<c>layers[2]</c>), for messages.</summary>
+    [JsonIgnore]
+    public string JsonPath { get; set; } = "";
+
+    /// <summary>True when <paramref name="name"/> matches <see cref="Match"/>.</summary>
+    public bool Matches(string name) => Glob.IsMatch(Match, name);
+}

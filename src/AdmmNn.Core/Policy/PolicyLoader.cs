@@ -1,0 +1,265 @@
+using System.Text;
+using System.Text.Json;
+using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Core.Constraints;
+
+namespace AdmmNn.Core.Policy;
+
+/// <summary>
+/// Reads and validates policy JSON (comments and trailing commas allowed). Every problem is a
+/// <see cref="PolicyException"/> naming the file, the line and the field's JSON path; unknown fields are errors so
+/// typos do not silently fall back to defaults.
+/// </summary>
+public static class PolicyLoader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Loads a policy file.</summary>
+    public static CompressionPolicy Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"policy file '{path}' not found", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses policy JSON; <paramref name="fileName"/> appears in messages.</summary>
+    public static CompressionPolicy Parse(string json, string fileName = "policy.json")
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var line = (int)(ex.LineNumber ?? 0) + 1;
+            var problem = ex.Message;
+            var cut = problem.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut > 0) problem = problem[..cut];
+            throw new PolicyException(fileName, line, "", $"is not valid JSON: {problem}");
+        }
+        using (doc)
+        {
+            var policy = new CompressionPolicy { SourceFile = fileName, Locations = new JsonLocations(bytes) };
+            new Reader(policy).ReadRoot(doc.RootElement);
+            return policy;
+        }
+    }
+
+    private sealed class Reader(CompressionPolicy policy)
+    {
+        private PolicyException Fail(string path, string problem) => policy.Error(path, problem);
+
+        private JsonElement Object(JsonElement e, string path, params string[] known)
+        {
+            if (e.ValueKind != JsonValueKind.Object) throw Fail(path, $"must be an object, got {Kind(e)}");
+            if (known.Length == 0) return e;
+            foreach (var p in e.EnumerateObject())
+            {
+                if (p.Name.StartsWith('$')) continue; // "$schema", "$comment"
+                if (!known.Contains(p.Name)) throw Fail(Join(path, p.Name), $"is not a known field (known: {string.Join(", ", known)})");
+            }
+            return e;
+        }
+
+        private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
+
+        private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+        private static bool TryGet(JsonElement obj, string name, out JsonElement value) =>
+            obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+        private double Number(JsonElement obj, string path, string name, double fallback, Func<double, bool> valid, string range)
+        {
+            if (!TryGet(obj, name, out var v)) return fallback;
+            var p = Join(path, name);
+            if (v.ValueKind != JsonValueKind.Number) throw Fail(p, $"must be a number, got {Kind(v)}");
+            var d = v.GetDouble();
+            if (!valid(d) || double.IsNaN(d) || double.IsInfinity(d)) throw Fail(p, $"must be {range}, got {v.GetRawText()}");
+            return d;
+        }
+
+        private int Int(JsonElement obj, string path, string name, int fallback, int min, int max)
+        {
+            if (!TryGet(obj, name, out var v)) return fallback;
+            var p = Join(path, name);
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) throw Fail(p, $"must be an integer, got {v.GetRawText()}");
+            if (i < min || i > max) throw Fail(p, $"must be in [{min},{max}], got {i}");
+            return i;
+        }
+
+        private int? OptionalInt(JsonElement obj, string path, string name, int min, int max) =>
+            TryGet(obj, name, out _) ? Int(obj, path, name, 0, min, max) : null;
+
+        private string String(JsonElement obj, string path, string name, string fallback, IReadOnlyCollection<string>? allowed = null)
+        {
+            if (!TryGet(obj, name, out var v)) return fallback;
+            var p = Join(path, name);
+            if (v.ValueKind != JsonValueKind.String) throw Fail(p, $"must be a string, got {Kind(v)}");
+            var s = v.GetString()!;
+            if (allowed is not null && !allowed.Contains(s)) throw Fail(p, $"must be one of {string.Join(", ", allowed)}, got '{s}'");
+            return s;
+        }
+
+        private bool Bool(JsonElement obj, string path, string name, bool fallback)
+        {
+            if (!TryGet(obj, name, out var v)) return fallback;
+            if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Fail(Join(path, name), $"must be true or false, got {Kind(v)}");
+            return v.GetBoolean();
+        }
+
+        public void ReadRoot(JsonElement root)
+        {
+            Object(root, "", "description", "seed", "deterministic", "layers", "schedule", "data", "gates", "hardware");
+            policy.Description = String(root, "", "description", "");
+            policy.Seed = Int(root, "", "seed", 42, int.MinValue, int.MaxValue);
+            policy.Deterministic = Bool(root, "", "deterministic", true);
+            if (TryGet(root, "schedule", out var schedule)) policy.Schedule = ReadSchedule(schedule, "schedule");
+            if (TryGet(root, "data", out var data))
+            {
+                Object(data, "data", "trainSamples", "testSamples");
+                policy.Data = new DataSelection
+                {
+                    TrainSamples = OptionalInt(data, "data", "trainSamples", 1, int.MaxValue),
+                    TestSamples = OptionalInt(data, "data", "testSamples", 1, int.MaxValue),
+                };
+            }
+            if (TryGet(root, "gates", out var gates))
+            {
+                Object(gates, "gates", "maxAccuracyDrop", "minStorageRatio");
+                policy.Gates = new PolicyGates
+                {
+                    MaxAccuracyDrop = TryGet(gates, "maxAccuracyDrop", out _) ? Number(gates, "gates", "maxAccuracyDrop", 0, d => d >= 0 && d <= 1, "a fraction in [0,1] (0.01 = one percentage point)") : null,
+                    MinStorageRatio = TryGet(gates, "minStorageRatio", out _) ? Number(gates, "gates", "minStorageRatio", 0, d => d >= 1, ">= 1") : null,
+                };
+            }
+            if (TryGet(root, "hardware", out var hardware))
+            {
+                Object(hardware, "hardware", "target", "profile");
+                if (!TryGet(hardware, "target", out _)) throw Fail("hardware.target", "is required");
+                policy.Hardware = new HardwareTargetSpec
+                {
+                    Target = String(hardware, "hardware", "target", ""),
+                    Profile = TryGet(hardware, "profile", out var profile) ? profile.Clone() : null,
+                };
+            }
+            if (!TryGet(root, "layers", out var layers)) throw Fail("layers", "is required: a list of {\"match\": glob, \"prune\"/\"quantize\"/\"constraint\": ...} rules");
+            if (layers.ValueKind != JsonValueKind.Array) throw Fail("layers", $"must be an array, got {Kind(layers)}");
+            var i = 0;
+            foreach (var rule in layers.EnumerateArray()) policy.Layers.Add(ReadRule(rule, $"layers[{i++}]"));
+        }
+
+        private CompressionSchedule ReadSchedule(JsonElement s, string path)
+        {
+            Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "rho",
+                "admmPrune", "retrain", "admmQuantize", "finetune");
+            var d = new CompressionSchedule();
+            return new CompressionSchedule
+            {
+                BatchSize = Int(s, path, "batchSize", d.BatchSize, 1, 65536),
+                MaxBatchesPerEpoch = OptionalInt(s, path, "maxBatchesPerEpoch", 1, int.MaxValue),
+                Optimizer = String(s, path, "optimizer", d.Optimizer, ["adam", "sgd"]),
+                Momentum = Number(s, path, "momentum", d.Momentum, v => v >= 0 && v < 1, "in [0,1)"),
+                AdmmInterval = Int(s, path, "admmInterval", d.AdmmInterval, 1, int.MaxValue),
+                Tolerance = Number(s, path, "tolerance", d.Tolerance, v => v >= 0, ">= 0"),
+                MonitorSamples = Int(s, path, "monitorSamples", d.MonitorSamples, 0, int.MaxValue),
+                MagnitudeRounds = Int(s, path, "magnitudeRounds", d.MagnitudeRounds, 1, 100),
+                AdmmRamp = Number(s, path, "admmRamp", d.AdmmRamp, v => v >= 0 && v <= 1, "in [0,1]"),
+                Rho = TryGet(s, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), d.Rho) : d.Rho,
+                AdmmPrune = ReadPhase(s, path, "admmPrune", d.AdmmPrune),
+                Retrain = ReadPhase(s, path, "retrain", d.Retrain),
+                AdmmQuantize = ReadPhase(s, path, "admmQuantize", d.AdmmQuantize),
+                Finetune = ReadPhase(s, path, "finetune", d.Finetune),
+            };
+        }
+
+        private PhaseSchedule ReadPhase(JsonElement s, string path, string name, PhaseSchedule fallback)
+        {
+            if (!TryGet(s, name, out var e)) return fallback;
+            var p = Join(path, name);
+            Object(e, p, "epochs", "learningRate");
+            return new PhaseSchedule
+            {
+                Epochs = Number(e, p, "epochs", fallback.Epochs, v => v >= 0 && v <= 10000, "in [0,10000]"),
+                LearningRate = Number(e, p, "learningRate", fallback.LearningRate, v => v > 0 && v <= 10, "in (0,10]"),
+            };
+        }
+
+        private RhoSchedule ReadRho(JsonElement e, string path, RhoSchedule fallback)
+        {
+            Object(e, path, "initial", "multiplier", "max");
+            var r = new RhoSchedule
+            {
+                Initial = Number(e, path, "initial", fallback.Initial, v => v > 0, "> 0"),
+                Multiplier = Number(e, path, "multiplier", fallback.Multiplier, v => v >= 1, ">= 1"),
+                Max = Number(e, path, "max", fallback.Max, v => v > 0, "> 0"),
+            };
+            if (r.Max < r.Initial) throw Fail(Join(path, "max"), $"must be >= initial ({r.Initial}), got {r.Max}");
+            return r;
+        }
+
+        private LayerRule ReadRule(JsonElement e, string path)
+        {
+            Object(e, path, "match", "prune", "quantize", "constraint", "rho");
+            if (!TryGet(e, "match", out _)) throw Fail(Join(path, "match"), "is required (a glob over weight names, e.g. \"conv*.weight\")");
+            var rule = new LayerRule { JsonPath = path, Match = String(e, path, "match", "*") };
+            if (TryGet(e, "prune", out var prune)) rule.Prune = ReadPrune(prune, Join(path, "prune"));
+            if (TryGet(e, "quantize", out var quantize)) rule.Quantize = ReadQuantize(quantize, Join(path, "quantize"));
+            if (TryGet(e, "constraint", out var constraint)) rule.Constraint = ReadConstraint(constraint, Join(path, "constraint"));
+            if (TryGet(e, "rho", out var rho)) rule.Rho = ReadRho(rho, Join(path, "rho"), policy.Schedule.Rho);
+            if (rule.Prune is null && rule.Quantize is null && rule.Constraint is null)
+                throw Fail(path, "needs at least one of prune, quantize, constraint");
+            if (rule.Constraint is not null && (rule.Constraint.Phase == "prune" ? rule.Prune is not null : rule.Quantize is not null))
+                throw Fail(Join(path, "constraint"), $"cannot be combined with {rule.Constraint.Phase} in the same rule (both would constrain the {rule.Constraint.Phase} phase)");
+            return rule;
+        }
+
+        private PruneRule ReadPrune(JsonElement e, string path)
+        {
+            Object(e, path, "keep", "ratio", "structure", "rows", "cols", "n", "m");
+            var structure = String(e, path, "structure", "unstructured", ConstraintKindRegistry.SparsityKinds.ToArray());
+            if (structure != "n:m" && !TryGet(e, "keep", out _) && !TryGet(e, "ratio", out _))
+                throw Fail(path, "needs keep (fraction kept, in (0,1]) or ratio (pruning ratio, >= 1)");
+            Validate(structure, e, path, new WeightLayout("probe", "Conv", [4096, 4096, 1, 1]));
+            double keep;
+            if (structure == "n:m") keep = (double)Int(e, path, "n", 1, 1, 1024) / Int(e, path, "m", 1, 1, 1024);
+            else keep = SettingsReader.KeepFraction(e);
+            return new PruneRule { Structure = structure, Keep = keep, Settings = e.Clone() };
+        }
+
+        private QuantizeRule ReadQuantize(JsonElement e, string path)
+        {
+            Object(e, path, "bits", "levels");
+            var levels = String(e, path, "levels", "uniform", ConstraintKindRegistry.LevelKinds.ToArray());
+            if (levels is "uniform" or "pow2" && !TryGet(e, "bits", out _)) throw Fail(Join(path, "bits"), $"is required for {levels} levels");
+            Validate(levels, e, path, new WeightLayout("probe", "Gemm", [16, 16]));
+            var bits = levels switch { "ternary" => 2, "binary" => 1, _ => Int(e, path, "bits", 3, 1, 32) };
+            return new QuantizeRule { Levels = levels, Bits = bits, Settings = e.Clone() };
+        }
+
+        private ConstraintRule ReadConstraint(JsonElement e, string path)
+        {
+            Object(e, path);
+            if (!TryGet(e, "kind", out _)) throw Fail(Join(path, "kind"), "is required");
+            return new ConstraintRule
+            {
+                Kind = String(e, path, "kind", ""),
+                Phase = String(e, path, "phase", "prune", ["prune", "quantize"]),
+                Settings = e.Clone(),
+            };
+        }
+
+        /// <summary>Lets a built-in kind check its own settings now, so errors point at the policy line at load time.</summary>
+        private void Validate(string kind, JsonElement settings, string path, WeightLayout probe)
+        {
+            try
+            {
+                ConstraintKindRegistry.BuiltIn.First(k => k.Name == kind).Create(probe, settings);
+            }
+            catch (ConstraintSettingsException ex)
+            {
+                throw Fail(Join(path, ex.Field), ex.Message.StartsWith(ex.Field + ": ", StringComparison.Ordinal) ? ex.Message[(ex.Field.Length + 2)..] : ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using AdmmNn.Core.Policy;
+
+namespace AdmmNn.Core.Tests.Policy;
+
+public sealed class PolicyLoaderTests
+{
+    private const string Valid = """
+        {
+          // comments are allowed
+          "description": "test",
+          "seed": 7,
+          "layers": [
+            { "match": "conv*.weight", "prune": { "keep": 0.5 } },
+            { "match": "fc1.weight", "prune": { "ratio": 50, "structure": "block", "rows": 4, "cols": 2 }, "quantize": { "bits": 3 } },
+            { "match": "fc2.weight", "quantize": { "levels": "ternary" }, "rho": { "initial": 0.01 } },
+            { "match": "x", "constraint": { "kind": "fancy", "phase": "quantize", "alpha": 3 } },
+          ],
+          "schedule": { "batchSize": 32, "maxBatchesPerEpoch": 5, "admmPrune": { "epochs": 0.5 }, "rho": { "initial": 0.002, "multiplier": 2, "max": 0.1 } },
+          "gates": { "maxAccuracyDrop": 0.02 }
+        }
+        """;
+
+    [Fact]
+    public void Parses_every_section()
+    {
+        var p = PolicyLoader.Parse(Valid);
+        Assert.Equal(7, p.Seed);
+        Assert.Equal(4, p.Layers.Count);
+        Assert.Equal(0.5, p.Layers[0].Prune!.Keep);
+        Assert.Equal("block", p.Layers[1].Prune!.Structure);
+        Assert.Equal(1.0 / 50, p.Layers[1].Prune!.Keep, 12);
+        Assert.Equal(3, p.Layers[1].Quantize!.Bits);
+        Assert.Equal("ternary", p.Layers[2].Quantize!.Levels);
+        Assert.Equal(0.01, p.Layers[2].Rho!.Initial);
+        Assert.Equal("fancy", p.Layers[3].Constraint!.Kind);
+        Assert.Equal("quantize", p.Layers[3].Constraint!.Phase);
+        Assert.Equal(32, p.Schedule.BatchSize);
+        Assert.Equal(5, p.Schedule.MaxBatchesPerEpoch);
+        Assert.Equal(0.5, p.Schedule.AdmmPrune.Epochs);
+        Assert.Equal(0.1, p.Schedule.Rho.Max);
+        Assert.Equal(0.02, p.Gates.MaxAccuracyDrop);
+        Assert.True(p.Layers[0].Matches("conv2.weight"));
+        Assert.False(p.Layers[0].Matches("conv2.bias"));
+    }
+
+    [Theory]
+    [InlineData("\"keep\": 0.5", "\"keep\": 1.5", "policy.json:6: layers[0].prune.keep must be in (0,1], got 1.5")]
+    [InlineData("\"keep\": 0.5", "\"ratio\": 0.5", "policy.json:6: layers[0].prune.ratio must be a pruning ratio >= 1, got 0.5")]
+    [InlineData("\"keep\": 0.5", "\"keep\": 0.5, \"ratio\": 3", "policy.json:6: layers[0].prune.keep give either keep or ratio, not both")]
+    [InlineData("\"bits\": 3", "\"bits\": 12", "policy.json:7: layers[1].quantize.bits must be in [2,8], got 12")]
+    [InlineData("\"ternary\"", "\"quinary\"", "policy.json:8: layers[2].quantize.levels must be one of uniform, pow2, ternary, binary, got 'quinary'")]
+    [InlineData("\"batchSize\": 32", "\"batchSize\": 0", "policy.json:11: schedule.batchSize must be in [1,65536], got 0")]
+    [InlineData("\"batchSize\": 32", "\"batchsize\": 32", "policy.json:11: schedule.batchsize is not a known field")]
+    [InlineData("\"rows\": 4", "\"rows\": 0", "policy.json:7: layers[1].prune.rows must be in [1,4096], got 0")]
+    [InlineData("\"maxAccuracyDrop\": 0.02", "\"maxAccuracyDrop\": \"low\"", "policy.json:12: gates.maxAccuracyDrop must be a number, got string")]
+    [InlineData("\"seed\": 7,", "\"seed\": 7", "policy.json:5: is not valid JSON")]
+    public void Errors_name_the_line_and_the_field(string find, string replace, string expected)
+    {
+        var json = Valid.Replace(find, replace);
+        Assert.NotEqual(Valid, json);
+        var ex = Assert.Throws<PolicyException>(() => PolicyLoader.Parse(json));
+        Assert.StartsWith(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Rules_need_a_constraint_and_a_match()
+    {
+        Assert.StartsWith("policy.json:1: layers[0] needs at least one of prune, quantize, constraint",
+            Assert.Throws<PolicyException>(() => PolicyLoader.Parse("""{"layers":[{"match":"a"}]}""")).Message);
+        Assert.StartsWith("policy.json:1: layers[0].match is required",
+            Assert.Throws<PolicyException>(() => PolicyLoader.Parse("""{"layers":[{"prune":{"keep":0.1}}]}""")).Message);
+        Assert.StartsWith("policy.json:1: layers is required",
+            Assert.Throws<PolicyException>(() => PolicyLoader.Parse("{}")).Message);
+    }
+
+    [Theory]
+    [InlineData("conv*.weight", "conv1.weight", true)]
+    [InlineData("conv*.weight", "conv1.bias", false)]
+    [InlineData("*", "", true)]
+    [InlineData("fc?.weight", "fc1.weight", true)]
+    [InlineData("fc?.weight", "fc10.weight", false)]
+    [InlineData("*.weight", "a.b.weight", true)]
+    public void Glob_matches_whole_names(string pattern, string name, bool expected) => Assert.Equal(expected, Glob.IsMatch(pattern, name));
+
+    [Fact]
+    public void Every_sample_policy_loads()
+    {
+        var dir = Path.Combine(FindRepoRoot(), "samples", "policies");
+        var files = Directory.GetFiles(dir, "*.json");
+        Assert.Contains(files, f => f.EndsWith("default.json", StringComparison.Ordinal));
+        foreach (var f in files)
+        {
+            var p = PolicyLoader.Load(f);
+            Assert.NotEmpty(p.Layers);
+        }
+    }
+
+    internal static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AdmmNn.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? "/work/main";
+    }
+}

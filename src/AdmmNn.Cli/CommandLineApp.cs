@@ -15,8 +15,25 @@ public static class CommandLineApp
     {
         var root = new RootCommand("admmnn: compress neural networks by ADMM joint pruning and quantization, hardware-aware.");
         root.Options.Add(Verbose);
+        root.Options.Add(CliPlugins.PluginPaths);
+        foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction(console);
+        // A fixed width off a terminal, so help in logs and snapshots does not depend on the window size.
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            if (!console.IsInteractive && help.Action is System.CommandLine.Help.HelpAction action) action.MaxWidth = 100;
+        }
         // One line per verb; keep alphabetical.
+        root.Subcommands.Add(AnalyzeCommand.Create(console));
+        root.Subcommands.Add(CompressCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
+        root.Subcommands.Add(EvaluateCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
+        root.Subcommands.Add(InspectCommand.Create(console));
+        root.Subcommands.Add(PackCommand.Create(console));
+        root.Subcommands.Add(PluginsCommand.Create(console));
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(TargetsCommand.Create(console));
+        root.Subcommands.Add(TrainCommand.Create(console));
         return root;
     }
 
@@ -26,6 +43,14 @@ public static class CommandLineApp
         var root = Build(console);
         var parse = root.Parse(args);
         var verbose = parse.GetValue(Verbose);
+        if (parse.Errors.Count > 0)
+        {
+            // Bad command lines are user errors (exit 2), reported on stderr with a pointer to the right help.
+            foreach (var error in parse.Errors) console.Error.WriteLine($"error: {error.Message}");
+            console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
+            return ExitCodes.UserError;
+        }
+
         try
         {
             var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
@@ -35,6 +60,18 @@ public static class CommandLineApp
         {
             return Report(ex, console, verbose);
         }
+    }
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult c) names.Add(c.Command is RootCommand ? "admmnn" : c.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     /// <summary>Turns an exception into a message on stderr and an exit code.</summary>

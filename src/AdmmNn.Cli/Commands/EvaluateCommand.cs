@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using AdmmNn.Abstractions.Models;
+using AdmmNn.Data.Datasets;
+using AdmmNn.OnnxRuntime;
+using AdmmNn.Tensors;
+using AdmmNn.Tensors.Modules;
+
+namespace AdmmNn.Cli.Commands;
+
+/// <summary>
+/// <c>admmnn evaluate model.onnx --data fashion-mnist [--runtime engine|onnxruntime]</c>: top-1 accuracy on the test split
+/// and inference throughput, with AdmmNn's engine or with ONNX Runtime.
+/// </summary>
+public static class EvaluateCommand
+{
+    /// <summary>Builds the verb.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("evaluate", "Accuracy and throughput of a model on a dataset's test split, with the engine or ONNX Runtime.");
+        var model = new Argument<string>("model") { Description = "Model file (.onnx)." };
+        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Folder searched first for named datasets; then ${DatasetLocator.EnvironmentVariable}, then {DatasetLocator.SystemDatasetsRoot}.", HelpName = "DIR" };
+        var runtime = new Option<string>("--runtime") { Description = "engine (AdmmNn's own) or onnxruntime (ONNX Runtime's C API).", DefaultValueFactory = _ => "engine" };
+        runtime.AcceptOnlyFromAmong("engine", "onnxruntime");
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 256 };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N test images." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };
+        command.Arguments.Add(model);
+        foreach (var option in new Option[] { data, dataDir, runtime, batchSize, limit, threads }) command.Options.Add(option);
+        command.SetAction(parse => Run(console,
+            () => BuiltInFormats.CreateStore(CliPlugins.PluginFormats(CliPlugins.LoadCatalog(parse, console, quiet: true))), parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(runtime)!,
+            parse.GetValue(batchSize), parse.GetValue(limit), parse.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, Func<Core.Models.ModelStore> store, string path, string data, string? dataDir, string runtime, int batchSize, int? limit, int threads)
+    {
+        if (batchSize < 1) throw new UserErrorException($"--batch-size must be at least 1 (got {batchSize})");
+        if (limit is < 1) throw new UserErrorException($"--limit must be at least 1 (got {limit})");
+        var graph = store().Load(path);
+        var test = DatasetLocator.Load(data, dataDir, train: false);
+        if (limit is { } n && n < test.Count) test = test.Take(n);
+        var sampleShape = SampleShape(graph, test, path);
+        var images = test.ToFloatImages();
+        var labels = test.LabelsAsInt();
+
+        string runtimeName;
+        Func<float[], int, float[]> forward;
+        IDisposable? owned = null;
+        if (runtime == "engine")
+        {
+            var module = GraphModule.FromGraph(graph);
+            module.Training = false;
+            runtimeName = "engine (AdmmNn)";
+            forward = (batch, count) => module.Forward(new Tensor(batch, [count, .. sampleShape])).ToArray();
+        }
+        else
+        {
+            var session = OpenOnnxRuntime(path, threads);
+            owned = session;
+            runtimeName = $"onnxruntime {OnnxRuntimeSession.RuntimeVersion}";
+            long[] Shape(int count) => [count, .. sampleShape.Select(d => (long)d)];
+            forward = (batch, count) =>
+            {
+                try
+                {
+                    return session.Run(batch, Shape(count), out _);
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    throw new UserErrorException($"{path}: ONNX Runtime: {OneLine(ex.Message)}", inner: ex);
+                }
+            };
+        }
+
+        using (owned)
+        {
+            int sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
+            int correct = 0, classes = 0;
+            var clock = Stopwatch.StartNew();
+            for (int start = 0; start < labels.Length; start += batchSize)
+            {
+                int count = Math.Min(batchSize, labels.Length - start);
+                var logits = forward(images.AsSpan(start * sampleSize, count * sampleSize).ToArray(), count);
+                classes = logits.Length / count;
+                for (int i = 0; i < count; i++)
+                    if (ArgMax(logits.AsSpan(i * classes, classes)) == labels[start + i]) correct++;
+            }
+            clock.Stop();
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            WriteKeyValues(console,
+            [
+                ("model", path),
+                ("runtime", runtimeName),
+                ("data", $"{test.Name}: {labels.Length.ToString("N0", CultureInfo.InvariantCulture)} images, {classes} outputs"),
+                ("accuracy", $"{(100.0 * correct / labels.Length).ToString("F2", CultureInfo.InvariantCulture)} % ({correct}/{labels.Length})"),
+                ("throughput", $"{(labels.Length / seconds).ToString("N0", CultureInfo.InvariantCulture)} images/s ({seconds.ToString("F2", CultureInfo.InvariantCulture)} s, batch {batchSize})"),
+            ]);
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static OnnxRuntimeSession OpenOnnxRuntime(string path, int threads)
+    {
+        try
+        {
+            return OnnxRuntimeSession.FromFile(Path.GetFullPath(path), new OnnxRuntimeSessionOptions { IntraOpThreads = threads });
+        }
+        catch (OnnxRuntimeNotFoundException ex)
+        {
+            throw new UserErrorException(ex.Message, inner: ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new UserErrorException($"{path}: ONNX Runtime: {OneLine(ex.Message)}", inner: ex);
+        }
+    }
+
+    /// <summary>The per-sample input shape: the graph's when fully known (e.g. [784] for an MLP), else the dataset's [C,H,W].</summary>
+    private static int[] SampleShape(ModelGraph graph, LabeledImageSet test, string path)
+    {
+        int[] dataShape = [test.Channels, test.Height, test.Width];
+        var input = graph.Inputs.Count == 1 ? graph.Inputs[0]
+            : throw new UserErrorException($"{path}: evaluate needs a model with one input, this one has {graph.Inputs.Count}");
+        if (input.Dims.Length < 2 || input.Dims.Skip(1).Any(d => d < 0)) return dataShape;
+        var modelShape = input.Dims.Skip(1).Select(d => (int)d).ToArray();
+        if (modelShape.Aggregate(1L, (a, d) => a * d) != dataShape.Aggregate(1L, (a, d) => a * d))
+            throw new UserErrorException($"{path}: input '{input.Name}' takes samples of [{string.Join(",", modelShape)}], but {test.Name} images are [{string.Join(",", dataShape)}]");
+        return modelShape;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    private static void WriteKeyValues(CliConsole console, (string Key, string Value)[] rows)
+    {
+        var width = rows.Max(r => r.Key.Length);
+        foreach (var (key, value) in rows) console.Out.WriteLine($"{key.PadRight(width)}  {value}");
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+}

@@ -14,6 +14,10 @@ public sealed record HardwareSection(string Target, IReadOnlyList<HardwareLayerR
         analysis.Layers.Select(l => new HardwareLayerRow(l.Workload.Name, l.Dense.LatencySeconds, l.Current.LatencySeconds,
             l.Dense.EnergyJoules, l.Current.EnergyJoules)).ToList());
 
+    /// <summary>The <c>hardware</c> object a result carries when serialized (whatever CLR property produces it); null when none.</summary>
+    public static HardwareSection? FromResult(AdmmNn.Core.Compression.CompressionResult result) =>
+        FromResultJson(AdmmNn.Core.Compression.ResultJson.Serialize(result));
+
     /// <summary>Reads the optional <c>hardware</c> object of a result file; null when absent or empty.</summary>
     public static HardwareSection? FromResultJson(string json)
     {

@@ -22,7 +22,7 @@ public static class ReportWriter
         Directory.CreateDirectory(directory);
         ResultJson.Write(result, Path.Combine(directory, JsonFileName));
         var html = Path.Combine(directory, HtmlFileName);
-        WriteAtomically(html, HtmlReport.Render(result, hardware is null ? null : HardwareSection.From(hardware)));
+        WriteAtomically(html, HtmlReport.Render(result, hardware is null ? HardwareSection.FromResult(result) : HardwareSection.From(hardware)));
         return html;
     }
 
@@ -31,7 +31,7 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(htmlPath))!);
-        WriteAtomically(htmlPath, HtmlReport.Render(result, hardware is null ? null : HardwareSection.From(hardware)));
+        WriteAtomically(htmlPath, HtmlReport.Render(result, hardware is null ? HardwareSection.FromResult(result) : HardwareSection.From(hardware)));
     }
 
     /// <summary>Renders an existing result file into <c>report.html</c> in <paramref name="directory"/> (default: beside it).</summary>

@@ -15,7 +15,8 @@ namespace AdmmNn.Build.Tests;
 [Collection(DotnetBuildCollection.Name)]
 public sealed partial class PackagedSampleTests : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+    // Generous: a timeout here must mean a hang, not a slow (2-core, loaded) machine.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(12);
     private readonly TempDirectory _dir = new("admmnn-sample");
     private readonly string _app;
     private readonly string _version = "0.1.0-it." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);

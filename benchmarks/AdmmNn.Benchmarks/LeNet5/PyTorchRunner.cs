@@ -48,7 +48,7 @@ public static class PyTorchRunner
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement r = doc.RootElement;
         double D(string name) => r.GetProperty(name).GetDouble();
-        var figures = new LeNet5Figures("PyTorch", D("train_b64"), D("train_b64_best"), D("train_b256"), D("train_b256_best"),
+        var figures = new LeNet5Figures(threads == 2 ? "PyTorch" : $"PyTorch ({threads} thread{(threads == 1 ? "" : "s")})", D("train_b64"), D("train_b64_best"), D("train_b256"), D("train_b256_best"),
             D("infer_b256"), D("infer_b256_best"), D("latency_b1_ms"), D("latency_b1_best_ms"),
             D("train_b64_per_cpu_s"), D("train_b256_per_cpu_s"), D("infer_b256_per_cpu_s"), D("latency_b1_cpu_ms"));
         return new PyTorchRun(figures, r.GetProperty("torch").GetString() ?? "?", r.GetProperty("threads").GetInt32(),

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Core.Compression;
+using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
 using Spectre.Console;
@@ -28,20 +30,46 @@ public static class CompressCommand
         var checkpoints = new Option<string?>("--checkpoint-dir") { Description = "Write a checkpoint after every ADMM iteration into this folder.", HelpName = "DIR" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run checkpointed in --checkpoint-dir." };
         var seed = new Option<int?>("--seed") { Description = "Override the policy's seed." };
-        var target = new Option<string?>("--target") { Description = "Hardware target name recorded in the result (overrides the policy's hardware.target).", HelpName = "NAME" };
+        var target = new Option<string?>("--target") { Description = "Hardware target (overrides the policy's hardware.target): layers below their break-even pruning ratio stay dense, the target's constraint shapes are preferred, and the result carries per-layer latency/energy before and after.", HelpName = "NAME" };
         command.Arguments.Add(model);
         foreach (var option in new Option[] { data, dataDir, policy, output, method, result, checkpoints, resume, seed, target }) command.Options.Add(option);
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(console, new Request(
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(console, parse, new Request(
             parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(policy)!, parse.GetValue(output)!,
             parse.GetValue(method)!, parse.GetValue(result), parse.GetValue(checkpoints), parse.GetValue(resume), parse.GetValue(seed), parse.GetValue(target)),
             cancellation)));
         return command;
     }
 
+    private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before);
+
+    /// <summary>
+    /// Hardware-aware step: rewrites the policy so that layers below the target's break-even pruning ratio stay dense (or
+    /// are raised above it) in the target's preferred constraint shape, computation first; prints each decision.
+    /// </summary>
+    private static TargetPlan PlanForTarget(CliConsole console, ParseResult parse, HardwareTargetSpec spec, AdmmNn.Abstractions.Models.ModelGraph graph,
+        int[] sampleShape, ref CompressionPolicy policy)
+    {
+        var factory = CliPlugins.FindTarget(CliPlugins.LoadCatalog(parse, console, quiet: true), spec.Target);
+        IHardwareTarget target;
+        try
+        {
+            target = factory.Create(spec.Profile);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserErrorException($"{policy.SourceFile}: hardware.profile: {ex.Message}");
+        }
+        var before = BreakEvenAnalyzer.Analyze(target, graph, sampleShape);
+        policy = HardwareAwarePolicies.Adjust(policy, graph, sampleShape, target, new HardwareAwareOptions { Goal = CompressionGoal.Computation }, out var plan);
+        console.Out.WriteLine($"target {target.Name}: requested {Number(plan.RequestedOverallRatio)}x overall, adjusted {Number(plan.AdjustedOverallRatio)}x");
+        foreach (var decision in plan.Layers) console.Out.WriteLine($"  {decision.LayerName}: {decision.Reason}");
+        return new TargetPlan(target, before);
+    }
+
     private sealed record Request(string Model, string Data, string? DataDir, string Policy, string Out, string Method, string? Result,
         string? CheckpointDir, bool Resume, int? Seed, string? Target);
 
-    private static int Run(CliConsole console, Request request, CancellationToken cancellation)
+    private static int Run(CliConsole console, ParseResult parse, Request request, CancellationToken cancellation)
     {
         if (request.Resume && request.CheckpointDir is null) throw new UserErrorException("--resume needs --checkpoint-dir (the folder of the run to continue)");
         var policy = PolicyLoader.Load(request.Policy);
@@ -50,6 +78,8 @@ public static class CompressCommand
         var train = DatasetLocator.Load(request.Data, request.DataDir, train: true);
         var test = DatasetLocator.Load(request.Data, request.DataDir, train: false);
         var resultPath = request.Result ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Out))!, "report.json");
+        int[] sampleShape = [train.Channels, train.Height, train.Width];
+        var hardware = policy.Hardware is { Target.Length: > 0 } spec ? PlanForTarget(console, parse, spec, graph, sampleShape, ref policy) : null;
 
         var options = new CompressionOptions
         {
@@ -60,12 +90,14 @@ public static class CompressCommand
             ModelName = Path.GetFileName(request.Model),
             DatasetName = train.Name,
             PolicyPath = request.Policy,
-            SampleShape = [train.Channels, train.Height, train.Width],
+            SampleShape = sampleShape,
             Progress = new LineProgress(console),
         };
         console.Out.WriteLine($"compress {Path.GetFileName(request.Model)} with {request.Policy} ({request.Method}), {train.Count} training / {test.Count} test images");
         var outcome = new Compressor(policy).Run(graph, train, test, options, cancellation);
         BuiltInFormats.CreateStore().Save(outcome.Model, request.Out);
+        if (hardware is { } hw)
+            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape));
         ResultJson.Write(outcome.Result, resultPath);
         var reportPath = Path.ChangeExtension(resultPath, ".html");
         AdmmNn.Reports.ReportWriter.WriteHtml(outcome.Result, reportPath);

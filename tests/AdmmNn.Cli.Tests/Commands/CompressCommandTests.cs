@@ -1,0 +1,86 @@
+using System.Text.Json;
+using AdmmNn.TestUtilities;
+
+namespace AdmmNn.Cli.Tests.Commands;
+
+/// <summary><c>admmnn compress</c> end to end on the shipped LeNet-5 with a policy that trains for seconds.</summary>
+public sealed class CompressCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("admmnn-cli-compress");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string LeNet => RepoPaths.Combine("samples", "models", "lenet5-fashion.onnx");
+
+    private string Policy(string extra = "") => _temp.WriteFile("policy.json", $$"""
+        {
+          "seed": 3,
+          "layers": [
+            { "match": "conv*.weight", "prune": { "keep": 0.5 } },
+            { "match": "fc*.weight", "prune": { "keep": 0.05 }, "quantize": { "bits": 3 } }
+          ],
+          "schedule": {
+            "batchSize": 32,
+            "maxBatchesPerEpoch": 3,
+            "admmInterval": 1,
+            "monitorSamples": 100,
+            "admmPrune": { "epochs": 1, "learningRate": 0.0005 },
+            "retrain": { "epochs": 1, "learningRate": 0.0005 },
+            "admmQuantize": { "epochs": 1, "learningRate": 0.0002 },
+            "finetune": { "epochs": 0 }
+          },
+          "data": { "trainSamples": 400, "testSamples": 200 }{{extra}}
+        }
+        """);
+
+    [Fact]
+    public void Compress_writes_the_model_and_a_result_whose_weights_meet_the_policy()
+    {
+        var output = _temp.Combine("out", "c.onnx");
+        var run = CliRun.Of("compress", LeNet, "--policy", Policy(), "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.True(File.Exists(output));
+        Assert.True(File.Exists(_temp.Combine("out", "report.html")));
+        using var result = JsonDocument.Parse(File.ReadAllText(_temp.Combine("out", "report.json")));
+        var layers = result.RootElement.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
+        Assert.True(layers["fc1.weight"].GetProperty("nonZeros").GetInt64() <= 20_000, "fc1 keeps at most 5 % of 400,000");
+        Assert.True(layers["conv2.weight"].GetProperty("nonZeros").GetInt64() <= 12_500, "conv2 keeps at most half of 25,000");
+        Assert.True(layers["fc1.weight"].GetProperty("bits").GetInt32() <= 3);
+        Assert.Equal(JsonValueKind.Null, result.RootElement.TryGetProperty("hardware", out var hw) ? hw.ValueKind : JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void Target_makes_compression_hardware_aware_and_reports_latency_before_and_after_per_layer()
+    {
+        var output = _temp.Combine("hw", "c.onnx");
+        var run = CliRun.Of("compress", LeNet, "--policy", Policy(), "--out", output, "--target", "fpga");
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("target fpga:", run.Out, StringComparison.Ordinal);
+        foreach (var layer in new[] { "conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight" })
+            Assert.Contains($"  {layer}: ", run.Out, StringComparison.Ordinal);
+        using var result = JsonDocument.Parse(File.ReadAllText(_temp.Combine("hw", "report.json")));
+        var hardware = result.RootElement.GetProperty("hardware");
+        Assert.Equal("fpga", hardware.GetProperty("target").GetString());
+        var layers = hardware.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(4, layers.Count);
+        Assert.All(layers, l => Assert.True(l.GetProperty("latencyBefore").GetDouble() > 0 && l.GetProperty("latencyAfter").GetDouble() > 0));
+        // fc1 is pruned 20x, far above any FPGA break-even: its estimated latency must fall.
+        var fc1 = layers.Single(l => l.GetProperty("name").GetString() == "fc1.weight");
+        Assert.True(fc1.GetProperty("latencyAfter").GetDouble() < fc1.GetProperty("latencyBefore").GetDouble());
+        // The target prefers PE-wise blocks: the rewritten policy uses them.
+        Assert.Contains("block", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_target_is_a_user_error_that_names_the_known_ones()
+    {
+        var run = CliRun.Of("compress", LeNet, "--policy", Policy(), "--out", _temp.Combine("x", "c.onnx"), "--target", "nonesuch");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("unknown target 'nonesuch'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("fpga", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("x", "c.onnx")));
+    }
+}

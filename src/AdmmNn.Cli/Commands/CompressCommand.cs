@@ -40,7 +40,15 @@ public static class CompressCommand
         return command;
     }
 
-    private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before);
+    private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before, HardwareAwarePlan Plan)
+    {
+        /// <summary>
+        /// The structure each pruned layer was compressed with. The analysis of the result needs it: quantization can zero
+        /// weights inside kept blocks, so detecting the structure from the zeros alone would misread block-pruned layers.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> Structures =>
+            Plan.Layers.Where(d => !d.KeepDense).ToDictionary(d => d.LayerName, d => d.ConstraintKind);
+    }
 
     /// <summary>
     /// Hardware-aware step: rewrites the policy so that layers below the target's break-even pruning ratio stay dense (or
@@ -63,7 +71,7 @@ public static class CompressCommand
         policy = HardwareAwarePolicies.Adjust(policy, graph, sampleShape, target, new HardwareAwareOptions { Goal = CompressionGoal.Computation }, out var plan);
         console.Out.WriteLine($"target {target.Name}: requested {Number(plan.RequestedOverallRatio)}x overall, adjusted {Number(plan.AdjustedOverallRatio)}x");
         foreach (var decision in plan.Layers) console.Out.WriteLine($"  {decision.LayerName}: {decision.Reason}");
-        return new TargetPlan(target, before);
+        return new TargetPlan(target, before, plan);
     }
 
     private sealed record Request(string Model, string Data, string? DataDir, string Policy, string Out, string Method, string? Result,
@@ -97,7 +105,7 @@ public static class CompressCommand
         var outcome = new Compressor(policy).Run(graph, train, test, options, cancellation);
         BuiltInFormats.CreateStore().Save(outcome.Model, request.Out);
         if (hardware is { } hw)
-            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape));
+            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape, hw.Structures));
         ResultJson.Write(outcome.Result, resultPath);
         var reportPath = Path.ChangeExtension(resultPath, ".html");
         AdmmNn.Reports.ReportWriter.WriteHtml(outcome.Result, reportPath);

@@ -11,25 +11,9 @@ public sealed class PackRunCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string LeNet => RepoPaths.Combine("samples", "models", "lenet5_pytorch.onnx");
+    private static string LeNet => SampleModels.PyTorchLeNet;
 
-    /// <summary>The sample LeNet-5 with magnitude pruning (about 80x) and 3-bit weights, as an ONNX file.</summary>
-    private string CompressedLeNet()
-    {
-        var onnx = new OnnxFormat();
-        var g = onnx.FromBytes(File.ReadAllBytes(LeNet));
-        foreach (var (name, keep) in new[] { ("conv1.weight", 0.5), ("conv2.weight", 0.1), ("fc1.weight", 0.005), ("fc2.weight", 0.1) })
-        {
-            var w = g.Initializer(name)!.Floats!;
-            int k = (int)Math.Round(w.Length * keep);
-            var threshold = w.Select(MathF.Abs).OrderByDescending(v => v).ElementAt(k - 1);
-            float scale = w.Max(MathF.Abs) / 3;
-            for (int i = 0; i < w.Length; i++) w[i] = MathF.Abs(w[i]) < threshold ? 0f : scale * Math.Clamp(MathF.Round(w[i] / scale), -3, 3);
-        }
-        var path = _temp.Combine("lenet5-80x-3bit.onnx");
-        File.WriteAllBytes(path, onnx.ToBytes(g));
-        return path;
-    }
+    private string CompressedLeNet() => SampleModels.WriteCompressedLeNet(_temp);
 
     [Fact]
     public void Pack_prints_every_tensor_and_a_size_breakdown_that_matches_the_file()

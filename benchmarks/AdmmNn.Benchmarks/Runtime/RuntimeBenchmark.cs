@@ -4,6 +4,7 @@ using AdmmNn.OnnxRuntime;
 using AdmmNn.Plugins.Onnx;
 using AdmmNn.Runtime;
 using AdmmNn.Runtime.Format;
+using AdmmNn.Runtime.Tests.Support;
 using AdmmNn.Tensors.Models;
 
 namespace AdmmNn.Benchmarks.Runtime;
@@ -16,12 +17,6 @@ namespace AdmmNn.Benchmarks.Runtime;
 /// </summary>
 public static class RuntimeBenchmark
 {
-    /// <summary>LeNet-5 keep ratios giving about 82x fewer weights (5,250 of 430,500).</summary>
-    private static readonly Dictionary<string, double> Keep = new()
-    {
-        ["conv1.weight"] = 0.5, ["conv2.weight"] = 0.1, ["fc1.weight"] = 0.005, ["fc2.weight"] = 0.1,
-    };
-
     public static void Run(TextWriter output, bool quick, string[] args)
     {
         string? densePath = Option(args, "--dense"), compressedPath = Option(args, "--compressed");
@@ -40,7 +35,7 @@ public static class RuntimeBenchmark
             // Self-contained: the zoo's LeNet-5 (speed does not depend on training), magnitude-pruned and 3-bit quantised.
             dense = ModelZoo.Create("lenet5", seed: 7);
             denseBytes = onnx.ToBytes(dense);
-            compressed = PruneAndQuantize(ModelZoo.Create("lenet5", seed: 7), bits: 3);
+            compressed = SimpleCompression.PruneAndQuantize(ModelZoo.Create("lenet5", seed: 7), SimpleCompression.LeNet80x, bits: 3);
             output.WriteLine("models: ModelZoo lenet5 (seed 7); compressed = magnitude top-k (keep conv1 50%, conv2 10%, fc1 0.5%, fc2 10%) + 3-bit symmetric levels");
         }
 
@@ -132,26 +127,5 @@ public static class RuntimeBenchmark
         using var ms = new MemoryStream();
         PackedModelWriter.Write(g, ms);
         return ms.ToArray();
-    }
-
-    private static ModelGraph PruneAndQuantize(ModelGraph g, int bits)
-    {
-        foreach (var (name, ratio) in Keep)
-        {
-            var w = g.Initializer(name)!.Floats!;
-            int k = Math.Max(1, (int)Math.Round(w.Length * ratio));
-            var threshold = w.Select(MathF.Abs).OrderByDescending(v => v).ElementAt(k - 1);
-            int kept = 0;
-            for (int i = 0; i < w.Length; i++)
-            {
-                if (MathF.Abs(w[i]) >= threshold && kept < k) kept++;
-                else w[i] = 0f;
-            }
-            int levels = (1 << (bits - 1)) - 1;
-            float scale = w.Max(MathF.Abs) / levels;
-            for (int i = 0; i < w.Length; i++)
-                if (w[i] != 0f) w[i] = scale * Math.Clamp(MathF.Round(w[i] / scale), -levels, levels);
-        }
-        return g;
     }
 }

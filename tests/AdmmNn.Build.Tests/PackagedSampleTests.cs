@@ -143,6 +143,22 @@ public sealed partial class PackagedSampleTests : IDisposable
         Assert.True(after.ExitCode == 0, after.Output);
         Assert.Contains("restored from cache", after.Output);
         RunApp(100);
+
+        // 6. A plugin package the app references (samples/ThirdPartyTarget, packed as one) gives the tool a target only it
+        //    has: its build/<id>.props adds an AdmmNnPlugin item, which the build passes as --plugin.
+        PackSamplePlugin();
+        var project = Path.Combine(_app, "LeNetApp.csproj");
+        File.WriteAllText(project, File.ReadAllText(project)
+            .Replace("""<PackageReference Include="AdmmNn.Runtime" """, """<PackageReference Include="Acme.AdmmNn.Systolic" Version="$(AdmmNnVersion)" /><PackageReference Include="AdmmNn.Runtime" """)
+            .Replace("""Data="fashion-mnist" """, """Data="fashion-mnist" HardwareTarget="acme-systolic" """));
+        Assert.Contains("Acme.AdmmNn.Systolic", File.ReadAllText(project));
+        Assert.Contains("HardwareTarget=\"acme-systolic\"", File.ReadAllText(project));
+        var plugin = Build();
+        Assert.True(plugin.ExitCode == 0, plugin.Output);
+        Assert.Contains("for target acme-systolic", plugin.Output);
+        using (var report = JsonDocument.Parse(File.ReadAllText(ReportJson)))
+            Assert.Equal("acme-systolic", report.RootElement.GetProperty("hardware").GetProperty("target").GetString());
+        RunApp(100);
     }
 
     private (int ExitCode, string Output) Build(params string[] extra)
@@ -199,6 +215,26 @@ public sealed partial class PackagedSampleTests : IDisposable
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(repo, "build", "pack.sh"));
         start.ArgumentList.Add(feed);
+        RunOutsideTestHost(start, version, "build/pack.sh");
+    }
+
+    /// <summary>Packs samples/ThirdPartyTarget as the plugin package Acme.AdmmNn.Systolic into the test feed.</summary>
+    private void PackSamplePlugin()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            "pack", Path.Combine(RepositoryRootAttribute.Value, "samples", "ThirdPartyTarget"), "-c", RepositoryRootAttribute.BuildConfiguration,
+            "-o", Path.Combine(_dir.Path, "feed"), $"-p:PackageVersion={_version}", "-nologo", "-v:q", "-tl:off", "-m:1",
+        })
+            start.ArgumentList.Add(arg);
+        RunOutsideTestHost(start, _version, "dotnet pack samples/ThirdPartyTarget");
+        Step("dotnet pack samples/ThirdPartyTarget");
+    }
+
+    /// <summary>Runs a pack step without the test host's MSBuild environment (which would point it at the test's SDK state).</summary>
+    private static void RunOutsideTestHost(ProcessStartInfo start, string version, string what)
+    {
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
         start.Environment.Remove("MSBuildExtensionsPath");
@@ -214,9 +250,9 @@ public sealed partial class PackagedSampleTests : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Assert.True(process.WaitForExit(Timeout), "pack.sh timed out");
+        Assert.True(process.WaitForExit(Timeout), what + " timed out");
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "build/pack.sh failed:\n" + output);
+        Assert.True(process.ExitCode == 0, what + " failed:\n" + output);
     }
 
     private static string Run(string executable, params string[] args)

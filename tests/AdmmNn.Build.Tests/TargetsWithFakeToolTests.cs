@@ -106,6 +106,74 @@ public sealed class TargetsWithFakeToolTests : IDisposable
     }
 
     [Fact]
+    public void Plugin_items_become_plugin_options_and_a_changed_plugin_recompresses()
+    {
+        _dir.Write("plugins/acme/acme.dll", "plugin v1");
+        _dir.Write("plugins/acme/acme.deps.json", "{}");
+        _dir.Write("lib/beta/Beta.dll", "beta");
+        _dir.Write("lib/beta/Beta.deps.json", "{ \"v\": 1 }");
+        AddToProject("""<ItemGroup><AdmmNnPlugin Include="plugins/acme/" /><AdmmNnPlugin Include="lib/beta/Beta.dll" /></ItemGroup>""");
+        var acme = Path.Combine(_dir.Path, "plugins", "acme");
+        var beta = Path.Combine(_dir.Path, "lib", "beta", "Beta.dll");
+
+        var first = Build();
+        Assert.True(first.ExitCode == 0, first.Output);
+        var call = File.ReadAllLines(_log).Single(l => l.StartsWith("compress ", StringComparison.Ordinal));
+        Assert.Contains($"--plugin {acme} --plugin {beta}", call);
+        Assert.DoesNotContain("--plugin", File.ReadAllLines(_log).Single(l => l.StartsWith("pack ", StringComparison.Ordinal)));
+        var stamp = File.ReadAllLines(Path.Combine(Path.GetDirectoryName(Packed)!, "lenet.inputs"));
+        Assert.Contains($"plugin={acme}{Path.DirectorySeparatorChar}", stamp);
+        Assert.Contains($"plugin={beta}", stamp);
+
+        var unchanged = Build("-v:d");
+        Assert.True(unchanged.ExitCode == 0, unchanged.Output);
+        Assert.Contains("Skipping target \"AdmmNnCompressModels\" because all output files are up-to-date", unchanged.Output);
+        Assert.Equal(1, ToolCalls("compress"));
+
+        // A rebuilt plugin (a file in its folder; a .dll or its .deps.json) recompresses, and not from the cache: the key hashes it.
+        _dir.Write("plugins/acme/acme.dll", "plugin v2");
+        var rebuilt = Build();
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Output);
+        Assert.Contains("AdmmNn: compressing", rebuilt.Output);
+        Assert.Equal(2, ToolCalls("compress"));
+        _dir.Write("lib/beta/Beta.deps.json", "{ \"v\": 2 }");
+        var dependency = Build();
+        Assert.True(dependency.ExitCode == 0, dependency.Output);
+        Assert.Equal(3, ToolCalls("compress"));
+        // Other files beside a .dll are not the plugin's (it may sit in a bin folder): they change nothing.
+        _dir.Write("lib/beta/Unrelated.dll", "someone else's output");
+        var unrelated = Build();
+        Assert.True(unrelated.ExitCode == 0, unrelated.Output);
+        Assert.Equal(3, ToolCalls("compress"));
+
+        // Dropping a plugin changes the stamp and the cache key: compressed again, without it.
+        var project = Path.Combine(_dir.Path, "app.csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("""<AdmmNnPlugin Include="lib/beta/Beta.dll" />""", ""));
+        var dropped = Build();
+        Assert.True(dropped.ExitCode == 0, dropped.Output);
+        Assert.Equal(4, ToolCalls("compress"));
+        Assert.DoesNotContain("Beta.dll", File.ReadAllLines(_log).Last(l => l.StartsWith("compress ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_missing_plugin_fails_with_ADMMNN001()
+    {
+        AddToProject("""<ItemGroup><AdmmNnPlugin Include="plugins/nonesuch.dll" /></ItemGroup>""");
+        var result = Build();
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error ADMMNN001: AdmmNnPlugin '" + Path.Combine(_dir.Path, "plugins", "nonesuch.dll") + "' does not exist", result.Output);
+        Assert.Equal(0, ToolCalls("compress"));
+    }
+
+    private void AddToProject(string xml)
+    {
+        var project = Path.Combine(_dir.Path, "app.csproj");
+        var text = File.ReadAllText(project);
+        var end = text.LastIndexOf("  <Import Project=", StringComparison.Ordinal);
+        File.WriteAllText(project, text[..end] + "  " + xml + "\n" + text[end..]);
+    }
+
+    [Fact]
     public void Broken_policy_fails_with_code_file_line_and_field()
     {
         _dir.Write("admmnn.json", "{\n  \"layers\": [\n    { \"sparsity\": broken }\n  ]\n}\n");

@@ -61,8 +61,8 @@ public class CliVerbTests
         Assert.True(code == ExitCodes.Ok, error);
         var lines = output.Split('\n');
         Assert.Equal("lenet5_pytorch.onnx on fpga (batch 1)", lines[0]);
-        Assert.Matches(@"^conv1\.weight\s+Conv\s+\[20x1x5x5\]\s+288,000\s+500\s+1\.00x\s+3\.00x\s+5\.625\s+5\.625\s+1\.00x\s+dense; prune >= 3\.00x to gain$", lines[3]);
-        Assert.Matches(@"^fc1\.weight\s+Gemm\s+\[500x800\]\s+400,000\s+400,000\s+1\.00x\s+3\.00x\s+7\.813\s+7\.813\s+1\.00x", lines[5]);
+        Assert.Matches(@"^conv1\.weight\s+Conv\s+\[20x1x5x5\]\s+dense\s+288,000\s+500\s+1\.00x\s+3\.00x\s+5\.625\s+5\.625\s+1\.00x\s+dense; prune >= 3\.00x to gain$", lines[3]);
+        Assert.Matches(@"^fc1\.weight\s+Gemm\s+\[500x800\]\s+dense\s+400,000\s+400,000\s+1\.00x\s+3\.00x\s+7\.813\s+7\.813\s+1\.00x", lines[5]);
         Assert.StartsWith("total", lines[7]);
     }
 
@@ -75,7 +75,7 @@ public class CliVerbTests
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("dense uJ", output);
         // conv1 compute-bound at 128 MAC units: 288,000 / 128 = 2,250 cycles at 800 MHz = 2.8125 µs.
-        Assert.Matches(@"conv1\.weight\s+Conv\s+\[20x1x5x5\]\s+288,000\s+500\s+1\.00x\s+1\.44x\s+2\.813\s", output);
+        Assert.Matches(@"conv1\.weight\s+Conv\s+\[20x1x5x5\]\s+dense\s+288,000\s+500\s+1\.00x\s+1\.44x\s+2\.813\s", output);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class HardwareAwarePoliciesTests
     private const string Policy = """
         {
           "layers": [
-            { "match": "conv*", "prune": { "keep": 0.5 }, "quantize": { "bits": 3, "levels": "uniform" } },
+            { "match": "conv*", "prune": { "keep": 0.5 }, "quantize": { "bits": 3, "levels": "uniform" }, "bias": { "bits": 8 } },
             { "match": "*", "prune": { "keep": 0.1 } }
           ]
         }
@@ -48,6 +48,7 @@ public class HardwareAwarePoliciesTests
         var conv = policy.Layers[0];
         Assert.Null(conv.Prune);
         Assert.Equal(3, conv.Quantize!.Bits);
+        Assert.Equal(8, conv.Bias!.Bits); // the rewrite keeps every part of the rule but its sparsity
         Assert.Equal("layers[0]", conv.JsonPath);
         var fc = policy.Layers[1];
         Assert.Equal("layers[1]", fc.JsonPath);

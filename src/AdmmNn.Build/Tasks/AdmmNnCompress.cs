@@ -59,6 +59,12 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
     /// <summary>Cache folder; empty means $ADMMNN_CACHE/builds, then ~/.cache/admmnn/builds.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>
+    /// Plugins for the tool (<c>AdmmNnPlugin</c> items: a plugin .dll or a folder of plugins), each passed as
+    /// <c>--plugin PATH</c> to <c>admmnn compress</c> and hashed into the cache key.
+    /// </summary>
+    public string[] Plugins { get; set; } = Array.Empty<string>();
+
     /// <summary>More arguments for <c>admmnn compress</c> (one per item), e.g. <c>--epochs;0.1</c>.</summary>
     public string[] CompressArguments { get; set; } = Array.Empty<string>();
 
@@ -133,6 +139,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         if (!string.IsNullOrEmpty(Policy)) compressArguments.AddRange(new[] { "--policy", Path.GetFullPath(Policy) });
         if (!string.IsNullOrEmpty(Data)) compressArguments.AddRange(new[] { "--data", Data! });
         if (!string.IsNullOrEmpty(HardwareTarget)) compressArguments.AddRange(new[] { "--target", HardwareTarget! });
+        foreach (var plugin in PluginPaths()) compressArguments.AddRange(new[] { "--plugin", plugin });
         compressArguments.AddRange(CompressArguments);
 
         var engine = BuildEngine as IBuildEngine3;
@@ -298,6 +305,12 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
             Log.LogError(null, DiagnosticCodes.InvalidItem, null, Model, 0, 0, 0, 0, $"Policy file '{Policy}' of AdmmNnModel '{Model}' does not exist.");
             return false;
         }
+        foreach (var plugin in PluginPaths())
+        {
+            if (File.Exists(plugin) || Directory.Exists(plugin)) continue;
+            Log.LogError(null, DiagnosticCodes.InvalidItem, null, Model, 0, 0, 0, 0, $"AdmmNnPlugin '{plugin}' does not exist (a plugin .dll or a folder of plugins).");
+            return false;
+        }
         if (!File.Exists(ToolPath))
         {
             Log.LogError(null, DiagnosticCodes.ToolNotFound, null, null, 0, 0, 0, 0, $"The admmnn tool was not found at '{ToolPath}' (set AdmmNnToolPath).");
@@ -338,6 +351,14 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         yield return Pair("data-root", Environment.GetEnvironmentVariable("ADMMNN_DATA") ?? "");
         yield return Pair("target", HardwareTarget ?? "");
         yield return Pair("arguments", string.Join("\n", CompressArguments));
+        // By content: a rebuilt plugin may estimate differently, so it must not reuse. A folder by all its files; a .dll by
+        // its bytes and its .deps.json (its dependencies' versions), not its folder, which may be a bin folder of other things.
+        foreach (var plugin in PluginPaths())
+        {
+            yield return Pair("plugin", plugin);
+            var deps = Path.ChangeExtension(plugin, ".deps.json");
+            if (File.Exists(plugin) && File.Exists(deps)) yield return Pair("plugin-deps", deps);
+        }
         var toolDirectory = Path.GetDirectoryName(Path.GetFullPath(ToolPath))!;
         yield return Pair("tool", Path.GetFullPath(ToolPath));
         foreach (var assembly in Directory.GetFiles(toolDirectory, "AdmmNn*.dll"))
@@ -345,6 +366,18 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
     }
 
     private static KeyValuePair<string, string> Pair(string key, string value) => new(key, value);
+
+    /// <summary>Full paths of <see cref="Plugins"/>, without a trailing separator (folder items end in one), in item order.</summary>
+    private IEnumerable<string> PluginPaths()
+    {
+        foreach (var plugin in Plugins)
+        {
+            if (string.IsNullOrWhiteSpace(plugin)) continue;
+            var full = Path.GetFullPath(plugin.Trim());
+            var trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            yield return trimmed.Length == 0 || trimmed.EndsWith(":", StringComparison.Ordinal) ? full : trimmed;
+        }
+    }
 
     private string CacheRoot() => !string.IsNullOrEmpty(CacheDirectory) ? CacheDirectory! : CompressionCache.DefaultRoot();
 

@@ -6,7 +6,8 @@ using AdmmNn.Core.Hardware;
 namespace AdmmNn.Cli.Commands;
 
 /// <summary>
-/// <c>admmnn analyze model.onnx --target fpga [--profile p.json]</c>: per layer, the shape, MACs, break-even pruning
+/// <c>admmnn analyze model.onnx --target fpga [--profile p.json]</c>: per layer, the shape, sparsity structure (as the
+/// compressor recorded it in the model's metadata, else detected from the zeros), MACs, break-even pruning
 /// ratio on the target, the current ratio, estimated dense and current latency, speed-up and (where modeled) energy.
 /// </summary>
 public static class AnalyzeCommand
@@ -44,6 +45,10 @@ public static class AnalyzeCommand
                 throw new UserErrorException($"{path}: {ex.Message}", inner: ex);
             }
             Write(console, Path.GetFileName(path), analysis);
+            var recorded = StructureMetadata.Read(graph);
+            var fromMetadata = analysis.Layers.Where(l => l.Workload.NonZeros < l.Workload.Weights && recorded.ContainsKey(l.Workload.Name)).Select(l => l.Workload.Name).ToList();
+            if (fromMetadata.Count > 0)
+                console.Out.WriteLine($"structure of {string.Join(", ", fromMetadata)} as recorded by the compressor ({StructureMetadata.KeyPrefix}*); the others detected from the zeros");
             if (parse.GetValue(check)) WriteCheck(console, hardware, analysis);
             return ExitCodes.Ok;
         });
@@ -56,7 +61,7 @@ public static class AnalyzeCommand
         var energy = analysis.Layers.Any(l => !double.IsNaN(l.Dense.EnergyJoules));
         console.Out.WriteLine($"{modelName} on {analysis.TargetName} (batch 1)");
         var table = new CliTable()
-            .AddColumn("layer").AddColumn("op").AddColumn("shape").AddColumn("MACs", true).AddColumn("nonzeros", true)
+            .AddColumn("layer").AddColumn("op").AddColumn("shape").AddColumn("structure").AddColumn("MACs", true).AddColumn("nonzeros", true)
             .AddColumn("ratio", true).AddColumn("break-even", true).AddColumn("dense us", true).AddColumn("current us", true)
             .AddColumn("speed-up", true);
         if (energy) table.AddColumn("dense uJ", true).AddColumn("current uJ", true);
@@ -66,7 +71,7 @@ public static class AnalyzeCommand
             var w = row.Workload;
             var cells = new List<string>
             {
-                w.Name, w.OpType, $"[{string.Join("x", w.WeightShape)}]", Count(w.DenseMacs), Count(w.NonZeros),
+                w.Name, w.OpType, $"[{string.Join("x", w.WeightShape)}]", w.Structure, Count(w.DenseMacs), Count(w.NonZeros),
                 Ratio(row.CurrentRatio), Ratio(row.BreakEvenRatio), Micro(row.Dense.LatencySeconds), Micro(row.Current.LatencySeconds),
                 $"{row.SpeedUp.ToString("0.00", CultureInfo.InvariantCulture)}x",
             };
@@ -76,7 +81,7 @@ public static class AnalyzeCommand
         }
         var total = new List<string>
         {
-            "total", "", "", Count(analysis.Layers.Sum(l => l.Workload.DenseMacs)), Count(analysis.Layers.Sum(l => l.Workload.NonZeros)),
+            "total", "", "", "", Count(analysis.Layers.Sum(l => l.Workload.DenseMacs)), Count(analysis.Layers.Sum(l => l.Workload.NonZeros)),
             Ratio((double)analysis.Layers.Sum(l => l.Workload.Weights) / Math.Max(1, analysis.Layers.Sum(l => l.Workload.NonZeros))), "",
             Micro(analysis.DenseLatency), Micro(analysis.CurrentLatency), $"{analysis.SpeedUp.ToString("0.00", CultureInfo.InvariantCulture)}x",
         };

@@ -5,6 +5,8 @@ using AdmmNn.Core.Compression;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
+using AdmmNn.Tensors.Kernels;
+using AdmmNn.Tensors.Parallelism;
 using Spectre.Console;
 
 namespace AdmmNn.Cli.Commands;
@@ -30,25 +32,18 @@ public static class CompressCommand
         var checkpoints = new Option<string?>("--checkpoint-dir") { Description = "Write a checkpoint after every ADMM iteration into this folder.", HelpName = "DIR" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run checkpointed in --checkpoint-dir." };
         var seed = new Option<int?>("--seed") { Description = "Override the policy's seed." };
-        var target = new Option<string?>("--target") { Description = "Hardware target (overrides the policy's hardware.target): layers below their break-even pruning ratio stay dense, the target's constraint shapes are preferred, and the result carries per-layer latency/energy before and after.", HelpName = "NAME" };
+        var threads = new Option<int?>("--threads") { Description = "Engine threads (default: all processors). A deterministic --resume needs the same count as the run it continues." };
+        var target = new Option<string?>("--target") { Description = "Hardware target (overrides the policy's hardware.target; the policy's other hardware options apply): layers below their break-even pruning ratio stay dense or are raised above it, the target's constraint shapes are preferred, and the result carries per-layer latency/energy before and after.", HelpName = "NAME" };
         command.Arguments.Add(model);
-        foreach (var option in new Option[] { data, dataDir, policy, output, method, result, checkpoints, resume, seed, target }) command.Options.Add(option);
+        foreach (var option in new Option[] { data, dataDir, policy, output, method, result, checkpoints, resume, seed, threads, target }) command.Options.Add(option);
         command.SetAction((parse, cancellation) => Task.FromResult(Run(console, parse, new Request(
             parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(policy)!, parse.GetValue(output)!,
-            parse.GetValue(method)!, parse.GetValue(result), parse.GetValue(checkpoints), parse.GetValue(resume), parse.GetValue(seed), parse.GetValue(target)),
+            parse.GetValue(method)!, parse.GetValue(result), parse.GetValue(checkpoints), parse.GetValue(resume), parse.GetValue(seed), parse.GetValue(target), parse.GetValue(threads)),
             cancellation)));
         return command;
     }
 
-    private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before, HardwareAwarePlan Plan)
-    {
-        /// <summary>
-        /// The structure each pruned layer was compressed with. The analysis of the result needs it: quantization can zero
-        /// weights inside kept blocks, so detecting the structure from the zeros alone would misread block-pruned layers.
-        /// </summary>
-        public IReadOnlyDictionary<string, string> Structures =>
-            Plan.Layers.Where(d => !d.KeepDense).ToDictionary(d => d.LayerName, d => d.ConstraintKind);
-    }
+    private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before, HardwareAwarePlan Plan, HardwareAwareOptions Options);
 
     /// <summary>
     /// Hardware-aware step: rewrites the policy so that layers below the target's break-even pruning ratio stay dense (or
@@ -68,20 +63,29 @@ public static class CompressCommand
             throw new UserErrorException($"{policy.SourceFile}: hardware.profile: {ex.Message}");
         }
         var before = BreakEvenAnalyzer.Analyze(target, graph, sampleShape);
-        policy = HardwareAwarePolicies.Adjust(policy, graph, sampleShape, target, new HardwareAwareOptions { Goal = CompressionGoal.Computation }, out var plan);
-        console.Out.WriteLine($"target {target.Name}: requested {Number(plan.RequestedOverallRatio)}x overall, adjusted {Number(plan.AdjustedOverallRatio)}x");
+        var options = spec.ToOptions();
+        policy = HardwareAwarePolicies.Adjust(policy, graph, sampleShape, target, options, out var plan);
+        console.Out.WriteLine($"target {target.Name}: requested {Number(plan.RequestedOverallRatio)}x overall, adjusted {Number(plan.AdjustedOverallRatio)}x " +
+            $"(below break-even: {HardwareOptionNames.Name(options.BelowBreakEven)}, goal: {HardwareOptionNames.Name(options.Goal)})");
         foreach (var decision in plan.Layers) console.Out.WriteLine($"  {decision.LayerName}: {decision.Reason}");
-        return new TargetPlan(target, before, plan);
+        return new TargetPlan(target, before, plan, options);
     }
 
     private sealed record Request(string Model, string Data, string? DataDir, string Policy, string Out, string Method, string? Result,
-        string? CheckpointDir, bool Resume, int? Seed, string? Target);
+        string? CheckpointDir, bool Resume, int? Seed, string? Target, int? Threads);
 
     private static int Run(CliConsole console, ParseResult parse, Request request, CancellationToken cancellation)
     {
         if (request.Resume && request.CheckpointDir is null) throw new UserErrorException("--resume needs --checkpoint-dir (the folder of the run to continue)");
+        if (request.Threads is { } n)
+        {
+            if (n < 1) throw new UserErrorException($"--threads must be at least 1 (got {n})");
+            Workers.Threads = n;
+            Gemm.Threads = n;
+        }
         var policy = PolicyLoader.Load(request.Policy);
-        if (request.Target is { } t) policy.Hardware = new HardwareTargetSpec { Target = t, Profile = policy.Hardware?.Profile };
+        // The command line names the target; how to adapt to it (belowBreakEven, goal, ...) stays the policy's.
+        if (request.Target is { } t) policy.Hardware = policy.Hardware?.WithTarget(t) ?? new HardwareTargetSpec { Target = t };
         var graph = BuiltInFormats.CreateStore().Load(request.Model);
         var train = DatasetLocator.Load(request.Data, request.DataDir, train: true);
         var test = DatasetLocator.Load(request.Data, request.DataDir, train: false);
@@ -103,9 +107,12 @@ public static class CompressCommand
         };
         console.Out.WriteLine($"compress {Path.GetFileName(request.Model)} with {request.Policy} ({request.Method}), {train.Count} training / {test.Count} test images");
         var outcome = new Compressor(policy).Run(graph, train, test, options, cancellation);
+        // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
+        // weights inside kept blocks, so `analyze` (and the analysis below) would misread block-pruned layers from the zeros.
+        StructureMetadata.Write(outcome.Model, StructureMetadata.FromPolicy(policy, outcome.Model));
         BuiltInFormats.CreateStore().Save(outcome.Model, request.Out);
         if (hardware is { } hw)
-            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape, hw.Structures));
+            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape), hw.Plan, hw.Options);
         ResultJson.Write(outcome.Result, resultPath);
         var reportPath = Path.ChangeExtension(resultPath, ".html");
         AdmmNn.Reports.ReportWriter.WriteHtml(outcome.Result, reportPath);

@@ -12,7 +12,7 @@ namespace AdmmNn.Core.Compression;
 internal sealed class Checkpoint
 {
     private const string Magic = "ADMMNN-CKPT";
-    private const int Version = 1;
+    private const int Version = 2;
 
     /// <summary>File name inside the checkpoint directory.</summary>
     public const string FileName = "compress.ckpt";
@@ -28,6 +28,10 @@ internal sealed class Checkpoint
     public double ElapsedSeconds { get; set; }
     public double PhaseSeconds { get; set; }
     public int DropoutSeed { get; set; }
+
+    /// <summary>What decides the floating-point summation order (GEMM backend and kernel, thread counts); a resumed
+    /// deterministic run must match it to reproduce an uninterrupted run bit for bit.</summary>
+    public string Arithmetic { get; set; } = "";
     public List<IterationRecord> History { get; set; } = [];
     public List<PhaseReport> Phases { get; set; } = [];
     public Dictionary<string, float[]> Parameters { get; set; } = [];
@@ -58,6 +62,7 @@ internal sealed class Checkpoint
             w.Write(ElapsedSeconds);
             w.Write(PhaseSeconds);
             w.Write(DropoutSeed);
+            w.Write(Arithmetic);
             w.Write(JsonSerializer.Serialize(History, ResultJson.Options));
             w.Write(JsonSerializer.Serialize(Phases, ResultJson.Options));
             w.Write(Parameters.Count);
@@ -106,6 +111,7 @@ internal sealed class Checkpoint
                 ElapsedSeconds = r.ReadDouble(),
                 PhaseSeconds = r.ReadDouble(),
                 DropoutSeed = r.ReadInt32(),
+                Arithmetic = r.ReadString(),
                 History = JsonSerializer.Deserialize<List<IterationRecord>>(r.ReadString(), ResultJson.Options) ?? [],
                 Phases = JsonSerializer.Deserialize<List<PhaseReport>>(r.ReadString(), ResultJson.Options) ?? [],
             };

@@ -45,8 +45,11 @@ public sealed class Compressor
 
     private enum PhaseKind { AdmmPrune, Retrain, AdmmQuantize, Finetune, MagnitudePrune, MagnitudeQuantize }
 
-    private sealed record Phase(string Name, PhaseKind Kind, double Epochs, double LearningRate, int Round = 0, int Rounds = 0)
+    /// <summary>One phase of the plan; <paramref name="Rates"/> gives its learning rate per batch (start, decay).</summary>
+    private sealed record Phase(string Name, PhaseKind Kind, double Epochs, PhaseSchedule Rates, int Round = 0, int Rounds = 0)
     {
+        public double LearningRate => Rates.LearningRate;
+
         public bool IsAdmm => Kind is PhaseKind.AdmmPrune or PhaseKind.AdmmQuantize;
     }
 
@@ -70,11 +73,17 @@ public sealed class Compressor
 
         var module = GraphModule.FromGraph(graph);
         var layers = BindLayers(module);
+        var biases = BindBiases(module, layers);
+        var distillation = schedule.Distillation;
+        // The teacher is the input model as given (also on --resume), so its logits are computed once, up front.
+        var teacherLogits = distillation is null ? null : Logits(GraphModule.FromGraph(graph), trainImages, trainLabels.Length, sampleShape);
+        var classes = teacherLogits is null ? 0 : teacherLogits.Length / trainLabels.Length;
         var phases = PlanPhases(options.Method);
         var hook = new ConstraintHook(layers);
         var fingerprint = Fingerprint(options.Method, seed, module);
 
-        var state = new Checkpoint { Fingerprint = fingerprint };
+        var arithmetic = ArithmeticSignature();
+        var state = new Checkpoint { Fingerprint = fingerprint, Arithmetic = arithmetic };
         var resumed = false;
         if (options.Resume)
         {
@@ -83,6 +92,16 @@ public sealed class Compressor
             state = Checkpoint.Load(dir);
             if (state.Fingerprint != fingerprint)
                 throw _policy.Error("", $"does not match the checkpoint in '{dir}' (different policy, method, seed or model); start again without --resume");
+            if (state.Arithmetic != arithmetic)
+            {
+                // Same data, same seed, but another summation order: the run continues correctly, just not bit-identically.
+                var why = $"the checkpoint in '{dir}' was written with {state.Arithmetic}; this run has {arithmetic}";
+                if (_policy.Deterministic)
+                    throw _policy.Error("deterministic", $"is true but {why}, so the final weights could not equal an uninterrupted run's; resume with the same engine settings (threads, GEMM backend) or set \"deterministic\": false");
+                options.Progress?.Report(new CompressionProgress("resume", 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN,
+                    $"warning: {why} (deterministic is false: continuing)"));
+                state.Arithmetic = arithmetic;
+            }
             Restore(state, module, layers);
             resumed = true;
         }
@@ -99,6 +118,7 @@ public sealed class Compressor
         if (schedule.MaxBatchesPerEpoch is { } cap) batchesPerEpoch = Math.Min(batchesPerEpoch, cap);
         var batchImages = new Tensor([schedule.BatchSize, .. sampleShape]);
         var batchLabels = new int[schedule.BatchSize];
+        var batchTeacher = new float[schedule.BatchSize * classes];
 
         for (; state.PhaseIndex < phases.Count; state.PhaseIndex++)
         {
@@ -153,7 +173,18 @@ public sealed class Compressor
                     trainImages.AsSpan(sample * sampleSize, sampleSize).CopyTo(images.Slice(b * sampleSize, sampleSize));
                     batchLabels[b] = trainLabels[sample];
                 }
-                var r = trainer.TrainBatch(batchImages, batchLabels);
+                optimizer.LearningRate = phase.Rates.RateAt(state.BatchInPhase, totalBatches);
+                BatchResult r;
+                if (teacherLogits is not null)
+                {
+                    for (var b = 0; b < schedule.BatchSize; b++)
+                        teacherLogits.AsSpan(order![first + b] * classes, classes).CopyTo(batchTeacher.AsSpan(b * classes, classes));
+                    r = trainer.TrainBatch(batchImages, batchLabels, batchTeacher, distillation!.Weight, distillation.Temperature);
+                }
+                else
+                {
+                    r = trainer.TrainBatch(batchImages, batchLabels);
+                }
                 lossSum += r.Loss;
                 lossCount++;
                 state.BatchInPhase++;
@@ -205,11 +236,12 @@ public sealed class Compressor
             }
         }
 
+        QuantizeBiases(biases);
         BuildQuantizeProjections(layers, activate: false); // for the descriptions in the report
         var compressed = module.ToGraph();
         var final = Evaluator.Evaluate(module, testImages, testLabels, sampleShape, 500);
         state.ElapsedSeconds += wall.Elapsed.TotalSeconds;
-        var result = BuildResult(compressed, layers, state, final, options, sampleShape, resumed);
+        var result = BuildResult(compressed, layers, biases, state, final, options, sampleShape, resumed);
         compressed.Metadata["admmnn.method"] = result.Method;
         compressed.Metadata["admmnn.accuracy"] = result.FinalAccuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         compressed.Metadata["admmnn.pruningRatio"] = result.PruningRatio.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
@@ -256,6 +288,54 @@ public sealed class Compressor
         return layers;
     }
 
+    /// <summary>The bias of each layer whose rule quantizes biases, with its projection (uniform levels on the whole vector).</summary>
+    private List<(Parameter Bias, IWeightProjection Projection)> BindBiases(GraphModule module, List<LayerState> layers)
+    {
+        var biases = new List<(Parameter, IWeightProjection)>();
+        foreach (var l in layers)
+        {
+            if (l.Rule.Bias is not { } q) continue;
+            var bias = module.Parameters.FirstOrDefault(p => p.Role == ParameterRole.Bias && p.NodeName == l.Parameter.NodeName);
+            if (bias is null) continue; // a layer without bias: nothing to quantize
+            var layout = new WeightLayout(bias.Name, bias.OpType, [bias.Value.Size]);
+            biases.Add((bias, CreateProjection(q.Levels, layout, SettingsOf(q), $"{l.Rule.JsonPath}.bias")));
+        }
+        return biases;
+    }
+
+    private static void QuantizeBiases(List<(Parameter Bias, IWeightProjection Projection)> biases)
+    {
+        foreach (var (bias, projection) in biases)
+        {
+            var b = bias.Value.AsSpan();
+            projection.Project(b, b);
+        }
+    }
+
+    /// <summary>The model's logits for every image, in eval mode ([count, classes] row-major).</summary>
+    private static float[] Logits(GraphModule module, float[] images, int count, int[] sampleShape)
+    {
+        module.Training = false;
+        var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
+        const int chunk = 500;
+        float[]? logits = null;
+        var classes = 0;
+        for (var start = 0; start < count; start += chunk)
+        {
+            var n = Math.Min(chunk, count - start);
+            var batch = new Tensor([n, .. sampleShape]);
+            images.AsSpan(start * sampleSize, n * sampleSize).CopyTo(batch.AsSpan());
+            var output = module.Forward(batch);
+            if (logits is null)
+            {
+                classes = output.Size / n;
+                logits = new float[count * classes];
+            }
+            output.AsSpan().CopyTo(logits.AsSpan(start * classes, n * classes));
+        }
+        return logits ?? [];
+    }
+
     private static JsonElement SettingsOf(PruneRule prune) =>
         prune.Settings ?? JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["keep"] = prune.Keep, ["structure"] = prune.Structure });
 
@@ -283,10 +363,10 @@ public sealed class Compressor
         {
             return
             [
-                new("admm-prune", PhaseKind.AdmmPrune, s.AdmmPrune.Epochs, s.AdmmPrune.LearningRate),
-                new("retrain", PhaseKind.Retrain, s.Retrain.Epochs, s.Retrain.LearningRate),
-                new("admm-quantize", PhaseKind.AdmmQuantize, s.AdmmQuantize.Epochs, s.AdmmQuantize.LearningRate),
-                new("finetune", PhaseKind.Finetune, s.Finetune.Epochs, s.Finetune.LearningRate),
+                new("admm-prune", PhaseKind.AdmmPrune, s.AdmmPrune.Epochs, s.AdmmPrune),
+                new("retrain", PhaseKind.Retrain, s.Retrain.Epochs, s.Retrain),
+                new("admm-quantize", PhaseKind.AdmmQuantize, s.AdmmQuantize.Epochs, s.AdmmQuantize),
+                new("finetune", PhaseKind.Finetune, s.Finetune.Epochs, s.Finetune),
             ];
         }
         // Same budget: the pruning + retraining epochs split over the rounds; quantization + fine-tuning epochs after.
@@ -294,8 +374,8 @@ public sealed class Compressor
         var perRound = (s.AdmmPrune.Epochs + s.Retrain.Epochs) / rounds;
         var phases = new List<Phase>();
         for (var r = 1; r <= rounds; r++)
-            phases.Add(new($"magnitude-prune-{r}", PhaseKind.MagnitudePrune, perRound, r < rounds ? s.AdmmPrune.LearningRate : s.Retrain.LearningRate, r, rounds));
-        phases.Add(new("quantize-finetune", PhaseKind.MagnitudeQuantize, s.AdmmQuantize.Epochs + s.Finetune.Epochs, s.Finetune.LearningRate));
+            phases.Add(new($"magnitude-prune-{r}", PhaseKind.MagnitudePrune, perRound, r < rounds ? s.AdmmPrune : s.Retrain, r, rounds));
+        phases.Add(new("quantize-finetune", PhaseKind.MagnitudeQuantize, s.AdmmQuantize.Epochs + s.Finetune.Epochs, s.Finetune));
         return phases;
     }
 
@@ -485,6 +565,10 @@ public sealed class Compressor
         return record;
     }
 
+    /// <summary>The engine settings that decide floating-point summation order.</summary>
+    private static string ArithmeticSignature() =>
+        $"GEMM {AdmmNn.Tensors.Kernels.Gemm.Backend}/{AdmmNn.Tensors.Kernels.Gemm.ManagedKernel} on {AdmmNn.Tensors.Kernels.Gemm.Threads} threads, {Workers.Threads} engine threads";
+
     private Optimizer CreateOptimizer(GraphModule module, double learningRate) => _policy.Schedule.Optimizer == "sgd"
         ? new Sgd(module.Parameters, learningRate, _policy.Schedule.Momentum)
         : new Adam(module.Parameters, learningRate);
@@ -526,7 +610,7 @@ public sealed class Compressor
         {
             Fingerprint = state.Fingerprint, PhaseIndex = state.PhaseIndex, BatchInPhase = state.BatchInPhase, PhaseIteration = state.PhaseIteration,
             PhaseStarted = state.PhaseStarted, EarlyStopped = state.EarlyStopped, BaselineAccuracy = state.BaselineAccuracy, BaselineLoss = state.BaselineLoss,
-            ElapsedSeconds = state.ElapsedSeconds, PhaseSeconds = state.PhaseSeconds, DropoutSeed = module.DropoutSeed,
+            ElapsedSeconds = state.ElapsedSeconds, PhaseSeconds = state.PhaseSeconds, DropoutSeed = module.DropoutSeed, Arithmetic = state.Arithmetic,
             History = state.History, Phases = state.Phases,
             Parameters = module.Parameters.ToDictionary(p => p.Name, p => p.Value.ToArray()),
             Layers = [.. layers.Select(l => new Checkpoint.LayerSnapshot(l.Name, l.Rho, l.Z, l.U, l.Mask, l.Frozen))],
@@ -555,7 +639,7 @@ public sealed class Compressor
 
     // ---- the result ----
 
-    private CompressionResult BuildResult(ModelGraph compressed, List<LayerState> layers, Checkpoint state, EvaluationResult final,
+    private CompressionResult BuildResult(ModelGraph compressed, List<LayerState> layers, List<(Parameter Bias, IWeightProjection Projection)> biases, Checkpoint state, EvaluationResult final,
         CompressionOptions options, int[] sampleShape, bool resumed)
     {
         var positions = MacCounter.PositionsPerWeight(compressed, sampleShape);
@@ -590,6 +674,7 @@ public sealed class Compressor
             var isWeight = positions.ContainsKey(init.Name) && node?.Inputs.IndexOf(init.Name) == 1;
             var perWeight = positions.GetValueOrDefault(init.Name, 0);
             var layer = layers.Find(l => l.Name == init.Name);
+            var biasProjection = biases.Find(b => b.Bias.Name == init.Name).Projection;
             var row = new LayerReport
             {
                 Name = init.Name,
@@ -608,7 +693,8 @@ public sealed class Compressor
                 CodebookBits = plan.CodebookBits,
                 TotalBits = plan.TotalBits,
                 Encoding = plan.Encoding.ToString(),
-                Constraint = layer is null ? "" : string.Join("; ", new[] { layer.Prune?.Describe(), layer.Quantize?.Describe() }.OfType<string>()),
+                Constraint = layer is not null ? string.Join("; ", new[] { layer.Prune?.Describe(), layer.Quantize?.Describe() }.OfType<string>())
+                    : biasProjection?.Describe() ?? "",
                 MacsBefore = isWeight ? values.Length * perWeight : 0,
                 MacsAfter = isWeight ? nonZeros * perWeight : 0,
             };

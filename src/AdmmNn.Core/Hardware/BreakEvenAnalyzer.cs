@@ -13,14 +13,16 @@ public static class BreakEvenAnalyzer
     /// <summary>
     /// One workload per weight of a Conv, Gemm or MatMul node (weights that are initializers), in graph order, for a
     /// batch of one. Nonzeros and bits come from the runtime's storage accounting (a quantized tensor's code width;
-    /// 32 for float), the structure from the zero pattern unless <paramref name="structures"/> names it (weight name →
-    /// structure). Throws <see cref="ShapeInferenceException"/> naming the node when shapes cannot be worked out.
+    /// 32 for float). The structure is, in this order: what <paramref name="structures"/> names (weight name → structure),
+    /// what the model's metadata records (<see cref="StructureMetadata"/>), else what the zero pattern shows. Throws
+    /// <see cref="ShapeInferenceException"/> naming the node when shapes cannot be worked out.
     /// </summary>
     public static IReadOnlyList<LayerWorkload> Workloads(ModelGraph graph, int[]? inputShapePerSample,
         IReadOnlyDictionary<string, string>? structures = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var shapes = ShapeInference.Infer(graph, inputShapePerSample);
+        var recorded = StructureMetadata.Read(graph);
         var layers = new List<LayerWorkload>();
         foreach (var node in graph.Nodes)
         {
@@ -59,7 +61,7 @@ public static class BreakEvenAnalyzer
                     break;
             }
             var plan = StorageAccounting.Plan(weight.Floats, stored);
-            var structure = structures?.GetValueOrDefault(weight.Name) ?? WeightStructure.Detect(weight.Floats, stored);
+            var structure = structures?.GetValueOrDefault(weight.Name) ?? recorded.GetValueOrDefault(weight.Name) ?? WeightStructure.Detect(weight.Floats, stored);
             var sparse = plan.NonZeros < plan.Count;
             layers.Add(new LayerWorkload(
                 weight.Name, node.OpType, weightShape, inputPerSample, outputPerSample, macs,

@@ -52,6 +52,7 @@ public static class HardwareAwarePolicies
                 Match = layer.Name,
                 Prune = decision is null ? original.Prune : decision.KeepDense ? null : PruneFor(decision, original.Prune!, options),
                 Quantize = original.Quantize,
+                Bias = original.Bias,
                 Constraint = original.Constraint,
                 Rho = original.Rho,
                 JsonPath = original.JsonPath,

@@ -8,11 +8,19 @@ namespace AdmmNn.Core.Hardware;
 /// (<c>CompressionResult.Hardware</c>): <c>{ target, layers: [{ name, opType, latencyBefore, latencyAfter, energyBefore,
 /// energyAfter, storageBitsBefore, storageBitsAfter, breakEvenRatio, ratioAfter }], latencyBefore, latencyAfter, energyBefore,
 /// energyAfter }</c>. Seconds and joules; a figure the target does not model (NaN) or an infinite ratio is written as null.
+/// With the hardware-aware plan it also records the options that made it (<c>belowBreakEven, goal, preferTargetConstraints,
+/// margin, preserveOverallRatio</c>) and each layer's <c>decision: { requestedRatio, adjustedRatio, constraint, keptDense, reason }</c>.
 /// </summary>
 public static class HardwareComparison
 {
     /// <summary>Pairs the layers of <paramref name="before"/> and <paramref name="after"/> by weight name.</summary>
-    public static JsonElement ToJson(HardwareAnalysis before, HardwareAnalysis after)
+    public static JsonElement ToJson(HardwareAnalysis before, HardwareAnalysis after) => ToJson(before, after, null, null);
+
+    /// <summary>
+    /// As <see cref="ToJson(HardwareAnalysis, HardwareAnalysis)"/>, plus the <paramref name="options"/> the plan was made
+    /// with and each layer's decision from <paramref name="plan"/> (either may be null).
+    /// </summary>
+    public static JsonElement ToJson(HardwareAnalysis before, HardwareAnalysis after, HardwareAwarePlan? plan, HardwareAwareOptions? options)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -21,7 +29,7 @@ public static class HardwareComparison
         {
             var a = after.Layers.FirstOrDefault(l => l.Workload.Name == b.Workload.Name);
             if (a is null) continue;
-            layers.Add(new JsonObject
+            var layer = new JsonObject
             {
                 ["name"] = b.Workload.Name,
                 ["opType"] = b.Workload.OpType,
@@ -33,7 +41,19 @@ public static class HardwareComparison
                 ["storageBitsAfter"] = a.Current.StorageBits,
                 ["breakEvenRatio"] = Number(a.BreakEvenRatio),
                 ["ratioAfter"] = Number(a.CurrentRatio),
-            });
+            };
+            if (plan?.For(b.Workload.Name) is { } decision)
+            {
+                layer["decision"] = new JsonObject
+                {
+                    ["requestedRatio"] = Number(decision.RequestedRatio),
+                    ["adjustedRatio"] = Number(decision.AdjustedRatio),
+                    ["constraint"] = decision.ConstraintKind,
+                    ["keptDense"] = decision.KeepDense,
+                    ["reason"] = decision.Reason,
+                };
+            }
+            layers.Add(layer);
         }
         var root = new JsonObject
         {
@@ -44,6 +64,19 @@ public static class HardwareComparison
             ["energyBefore"] = Number(before.CurrentEnergy),
             ["energyAfter"] = Number(after.CurrentEnergy),
         };
+        if (options is not null)
+        {
+            root["belowBreakEven"] = HardwareOptionNames.Name(options.BelowBreakEven);
+            root["goal"] = HardwareOptionNames.Name(options.Goal);
+            root["preferTargetConstraints"] = options.PreferTargetConstraints;
+            root["margin"] = options.Margin;
+            root["preserveOverallRatio"] = options.PreserveOverallRatio;
+        }
+        if (plan is not null)
+        {
+            root["requestedOverallRatio"] = Number(plan.RequestedOverallRatio);
+            root["adjustedOverallRatio"] = Number(plan.AdjustedOverallRatio);
+        }
         return JsonSerializer.SerializeToElement(root);
     }
 

@@ -39,6 +39,9 @@ public sealed class CompressionSchedule
     /// <summary>ρ schedule shared by all layers unless a layer overrides it.</summary>
     public RhoSchedule Rho { get; set; } = new();
 
+    /// <summary>Distillation from the input model in every phase, or null for labels only.</summary>
+    public DistillationSettings? Distillation { get; set; }
+
     /// <summary>ADMM pruning phase.</summary>
     public PhaseSchedule AdmmPrune { get; set; } = new() { Epochs = 4, LearningRate = 1e-3 };
 

@@ -1,8 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using AdmmNn.Core.Hardware;
 
 namespace AdmmNn.Core.Policy;
 
-/// <summary>Optional <c>hardware</c> section: a target name (plugin catalog) and its profile settings.</summary>
+/// <summary>
+/// Optional <c>hardware</c> section: a target name (plugin catalog), its profile settings, and how the hardware-aware
+/// step adjusts the requested ratios for it (see <see cref="HardwareAwarePolicy"/>).
+/// </summary>
 public sealed class HardwareTargetSpec
 {
     /// <summary>Target name, e.g. <c>fpga</c>.</summary>
@@ -10,4 +15,44 @@ public sealed class HardwareTargetSpec
 
     /// <summary>Target-specific settings, passed to the target factory as is.</summary>
     public JsonElement? Profile { get; set; }
+
+    /// <summary>Policy field <c>belowBreakEven</c>: <c>dense</c> (default) keeps such layers dense, <c>raise</c> prunes them past break-even.</summary>
+    [JsonConverter(typeof(BelowBreakEvenJsonConverter))]
+    public BelowBreakEvenAction BelowBreakEven { get; set; } = BelowBreakEvenAction.KeepDense;
+
+    /// <summary>Policy field <c>goal</c>: <c>computation</c> (default; convolutions make up for dense layers first) or <c>storage</c>.</summary>
+    [JsonConverter(typeof(CompressionGoalJsonConverter))]
+    public CompressionGoal Goal { get; set; } = CompressionGoal.Computation;
+
+    /// <summary>Policy field <c>preferTargetConstraints</c>: replace <c>unstructured</c> requests by the target's preferred shape.</summary>
+    public bool PreferTargetConstraints { get; set; } = true;
+
+    /// <summary>Policy field <c>margin</c> (&gt; 1): a raised layer gets break-even × margin.</summary>
+    public double Margin { get; set; } = 1.1;
+
+    /// <summary>Policy field <c>preserveOverallRatio</c>: take the nonzeros of layers kept dense from the other layers.</summary>
+    public bool PreserveOverallRatio { get; set; } = true;
+
+    /// <summary>A copy naming <paramref name="target"/> instead; the options stay, the profile only when the target is the same.</summary>
+    /// <remarks>A profile is written for one target's fields: another target would reject it, so it falls back to its defaults.</remarks>
+    public HardwareTargetSpec WithTarget(string target) => new()
+    {
+        Target = target,
+        Profile = string.Equals(target, Target, StringComparison.OrdinalIgnoreCase) ? Profile : null,
+        BelowBreakEven = BelowBreakEven,
+        Goal = Goal,
+        PreferTargetConstraints = PreferTargetConstraints,
+        Margin = Margin,
+        PreserveOverallRatio = PreserveOverallRatio,
+    };
+
+    /// <summary>The options <see cref="HardwareAwarePolicies.Adjust"/> takes for this section.</summary>
+    public HardwareAwareOptions ToOptions() => new()
+    {
+        BelowBreakEven = BelowBreakEven,
+        Goal = Goal,
+        PreferTargetConstraints = PreferTargetConstraints,
+        Margin = Margin,
+        PreserveOverallRatio = PreserveOverallRatio,
+    };
 }

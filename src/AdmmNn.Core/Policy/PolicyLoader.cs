@@ -135,12 +135,21 @@ public static class PolicyLoader
             }
             if (TryGet(root, "hardware", out var hardware))
             {
-                Object(hardware, "hardware", "target", "profile");
+                Object(hardware, "hardware", "target", "profile", "belowBreakEven", "goal", "preferTargetConstraints", "margin", "preserveOverallRatio");
                 if (!TryGet(hardware, "target", out _)) throw Fail("hardware.target", "is required");
+                var defaults = new HardwareTargetSpec();
                 policy.Hardware = new HardwareTargetSpec
                 {
                     Target = String(hardware, "hardware", "target", ""),
                     Profile = TryGet(hardware, "profile", out var profile) ? profile.Clone() : null,
+                    BelowBreakEven = Hardware.HardwareOptionNames.ParseBelowBreakEven(String(hardware, "hardware", "belowBreakEven",
+                        Hardware.HardwareOptionNames.Name(defaults.BelowBreakEven), Hardware.HardwareOptionNames.BelowBreakEvenNames.ToArray())),
+                    Goal = Hardware.HardwareOptionNames.ParseGoal(String(hardware, "hardware", "goal",
+                        Hardware.HardwareOptionNames.Name(defaults.Goal), Hardware.HardwareOptionNames.GoalNames.ToArray())),
+                    PreferTargetConstraints = Bool(hardware, "hardware", "preferTargetConstraints", defaults.PreferTargetConstraints),
+                    // Not 1: a raised layer would sit exactly at break-even, where measurement noise can tip it below.
+                    Margin = Number(hardware, "hardware", "margin", defaults.Margin, v => v > 1 && v <= 100, "in (1,100]"),
+                    PreserveOverallRatio = Bool(hardware, "hardware", "preserveOverallRatio", defaults.PreserveOverallRatio),
                 };
             }
             if (!TryGet(root, "layers", out var layers)) throw Fail("layers", "is required: a list of {\"match\": glob, \"prune\"/\"quantize\"/\"constraint\": ...} rules");
@@ -152,7 +161,7 @@ public static class PolicyLoader
         private CompressionSchedule ReadSchedule(JsonElement s, string path)
         {
             Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "rho",
-                "admmPrune", "retrain", "admmQuantize", "finetune");
+                "distillation", "admmPrune", "retrain", "admmQuantize", "finetune");
             var d = new CompressionSchedule();
             return new CompressionSchedule
             {
@@ -166,6 +175,7 @@ public static class PolicyLoader
                 MagnitudeRounds = Int(s, path, "magnitudeRounds", d.MagnitudeRounds, 1, 100),
                 AdmmRamp = Number(s, path, "admmRamp", d.AdmmRamp, v => v >= 0 && v <= 1, "in [0,1]"),
                 Rho = TryGet(s, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), d.Rho) : d.Rho,
+                Distillation = TryGet(s, "distillation", out var distillation) ? ReadDistillation(distillation, Join(path, "distillation")) : null,
                 AdmmPrune = ReadPhase(s, path, "admmPrune", d.AdmmPrune),
                 Retrain = ReadPhase(s, path, "retrain", d.Retrain),
                 AdmmQuantize = ReadPhase(s, path, "admmQuantize", d.AdmmQuantize),
@@ -177,11 +187,29 @@ public static class PolicyLoader
         {
             if (!TryGet(s, name, out var e)) return fallback;
             var p = Join(path, name);
-            Object(e, p, "epochs", "learningRate");
-            return new PhaseSchedule
+            Object(e, p, "epochs", "learningRate", "decay", "finalLearningRate");
+            var phase = new PhaseSchedule
             {
                 Epochs = Number(e, p, "epochs", fallback.Epochs, v => v >= 0 && v <= 10000, "in [0,10000]"),
                 LearningRate = Number(e, p, "learningRate", fallback.LearningRate, v => v > 0 && v <= 10, "in (0,10]"),
+                Decay = String(e, p, "decay", fallback.Decay, ["constant", "cosine"]),
+                FinalLearningRate = Number(e, p, "finalLearningRate", fallback.FinalLearningRate, v => v >= 0 && v <= 10, "in [0,10]"),
+            };
+            if (phase.FinalLearningRate > phase.LearningRate)
+                throw Fail(Join(p, "finalLearningRate"), $"must be <= learningRate ({phase.LearningRate}), got {phase.FinalLearningRate}");
+            if (phase.Decay == "constant" && TryGet(e, "finalLearningRate", out _))
+                throw Fail(Join(p, "finalLearningRate"), "only applies with \"decay\": \"cosine\"");
+            return phase;
+        }
+
+        private DistillationSettings ReadDistillation(JsonElement e, string path)
+        {
+            Object(e, path, "weight", "temperature");
+            var d = new DistillationSettings();
+            return new DistillationSettings
+            {
+                Weight = Number(e, path, "weight", d.Weight, v => v >= 0 && v <= 1, "in [0,1]"),
+                Temperature = Number(e, path, "temperature", d.Temperature, v => v > 0 && v <= 100, "in (0,100]"),
             };
         }
 
@@ -200,11 +228,16 @@ public static class PolicyLoader
 
         private LayerRule ReadRule(JsonElement e, string path)
         {
-            Object(e, path, "match", "prune", "quantize", "constraint", "rho");
+            Object(e, path, "match", "prune", "quantize", "bias", "constraint", "rho");
             if (!TryGet(e, "match", out _)) throw Fail(Join(path, "match"), "is required (a glob over weight names, e.g. \"conv*.weight\")");
             var rule = new LayerRule { JsonPath = path, Match = String(e, path, "match", "*") };
             if (TryGet(e, "prune", out var prune)) rule.Prune = ReadPrune(prune, Join(path, "prune"));
             if (TryGet(e, "quantize", out var quantize)) rule.Quantize = ReadQuantize(quantize, Join(path, "quantize"));
+            if (TryGet(e, "bias", out var bias))
+            {
+                rule.Bias = ReadQuantize(bias, Join(path, "bias"));
+                if (rule.Bias.Levels != "uniform") throw Fail(Join(Join(path, "bias"), "levels"), $"biases take uniform levels only, got '{rule.Bias.Levels}'");
+            }
             if (TryGet(e, "constraint", out var constraint)) rule.Constraint = ReadConstraint(constraint, Join(path, "constraint"));
             if (TryGet(e, "rho", out var rho)) rule.Rho = ReadRho(rho, Join(path, "rho"), policy.Schedule.Rho);
             if (rule.Prune is null && rule.Quantize is null && rule.Constraint is null)

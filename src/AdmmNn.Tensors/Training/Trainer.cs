@@ -22,7 +22,14 @@ public sealed class Trainer(GraphModule model, Optimizer optimizer)
     /// Zero grads, forward (training mode), cross-entropy, backward, hooks' AfterBackward, optimizer step,
     /// hooks' AfterStep.
     /// </summary>
-    public BatchResult TrainBatch(Tensor images, ReadOnlySpan<int> labels)
+    public BatchResult TrainBatch(Tensor images, ReadOnlySpan<int> labels) => TrainBatch(images, labels, default, 0, 1);
+
+    /// <summary>
+    /// As <see cref="TrainBatch(Tensor, ReadOnlySpan{int})"/>, but with knowledge distillation when
+    /// <paramref name="teacherLogits"/> is not empty: the loss is <see cref="DistillationLoss"/> with the given weight and
+    /// temperature against these fixed teacher logits ([N, classes], row-major).
+    /// </summary>
+    public BatchResult TrainBatch(Tensor images, ReadOnlySpan<int> labels, ReadOnlySpan<float> teacherLogits, double distillationWeight, double temperature)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Rank == 0 || images.Shape[0] != labels.Length)
@@ -43,7 +50,9 @@ public sealed class Trainer(GraphModule model, Optimizer optimizer)
             _gradient = new Tensor((int[])logits.Shape.Clone());
         }
 
-        var (loss, correct) = CrossEntropyLoss.Compute(logits.AsSpan(), logits.Shape[1], labels, _gradient.AsSpan());
+        var (loss, correct) = teacherLogits.IsEmpty
+            ? CrossEntropyLoss.Compute(logits.AsSpan(), logits.Shape[1], labels, _gradient.AsSpan())
+            : DistillationLoss.Compute(logits.AsSpan(), teacherLogits, logits.Shape[1], labels, distillationWeight, temperature, _gradient.AsSpan());
         Model.Backward(_gradient);
         foreach (var hook in Hooks)
         {

@@ -71,6 +71,80 @@ public sealed class CompressCommandTests : IDisposable
         Assert.True(fc1.GetProperty("latencyAfter").GetDouble() < fc1.GetProperty("latencyBefore").GetDouble());
         // The target prefers PE-wise blocks: the rewritten policy uses them.
         Assert.Contains("block", run.Out, StringComparison.Ordinal);
+
+        // The model records each pruned weight's structure, for `analyze`; the ONNX file and the packed file both carry it.
+        var metadata = new AdmmNn.Plugins.Onnx.OnnxFormat().FromBytes(File.ReadAllBytes(output)).Metadata;
+        Assert.Equal("block", metadata["admmnn.structure.fc1.weight"]);
+        var packed = _temp.Combine("hw", "c.admmnn");
+        var pack = CliRun.Of("pack", output, "--out", packed);
+        Assert.True(pack.ExitCode == 0, pack.Out + pack.Error);
+        var model = AdmmNn.Runtime.CompressedModel.Load(File.ReadAllBytes(packed));
+        Assert.Equal("block", model.Metadata["admmnn.structure.fc1.weight"]);
+    }
+
+    [Fact]
+    public void The_policys_below_break_even_option_decides_between_dense_and_raised_layers()
+    {
+        // The convolutions ask for 2x unstructured, below the FPGA's 3x break-even (its preferred blocks break even near 1x,
+        // hence preferTargetConstraints false): "dense" keeps them dense, "raise" prunes them past it. The raise run also
+        // names the target on the command line, which must not drop the policy's hardware options.
+        var dense = CompressWithHardware("dense", """, "hardware": { "target": "fpga", "belowBreakEven": "dense", "preferTargetConstraints": false }""");
+        var raise = CompressWithHardware("raise", """, "hardware": { "target": "fpga", "belowBreakEven": "raise", "preferTargetConstraints": false, "goal": "computation" }""",
+            "--target", "fpga");
+
+        Assert.Equal("dense", dense.Hardware.GetProperty("belowBreakEven").GetString());
+        Assert.Equal("raise", raise.Hardware.GetProperty("belowBreakEven").GetString());
+        Assert.Equal("computation", raise.Hardware.GetProperty("goal").GetString());
+        foreach (var conv in new[] { "conv1.weight", "conv2.weight" })
+        {
+            var kept = dense.Decision(conv);
+            Assert.True(kept.GetProperty("keptDense").GetBoolean(), kept.ToString());
+            Assert.Equal(dense.Parameters(conv), dense.NonZeros(conv));
+            Assert.False(dense.Metadata.ContainsKey("admmnn.structure." + conv), "a layer kept dense has no pruning structure");
+
+            var raised = raise.Decision(conv);
+            Assert.Equal("unstructured", raised.GetProperty("constraint").GetString());
+            Assert.False(raised.GetProperty("keptDense").GetBoolean(), raised.ToString());
+            Assert.True(raised.GetProperty("adjustedRatio").GetDouble() > 2.0, raised.ToString());
+            Assert.StartsWith("raised from 2x", raised.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.True(raise.NonZeros(conv) * 2 < raise.Parameters(conv), $"{conv} keeps {raise.NonZeros(conv)} of {raise.Parameters(conv)}");
+            Assert.Equal("unstructured", raise.Metadata["admmnn.structure." + conv]);
+        }
+    }
+
+    private sealed record HardwareRun(JsonElement Root, IReadOnlyDictionary<string, string> Metadata)
+    {
+        public JsonElement Hardware => Root.GetProperty("hardware");
+
+        public JsonElement Decision(string layer) =>
+            Hardware.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("name").GetString() == layer).GetProperty("decision");
+
+        private JsonElement Layer(string layer) => Root.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("name").GetString() == layer);
+
+        public long NonZeros(string layer) => Layer(layer).GetProperty("nonZeros").GetInt64();
+
+        public long Parameters(string layer) => Layer(layer).GetProperty("parameters").GetInt64();
+    }
+
+    private HardwareRun CompressWithHardware(string name, string hardware, params string[] extra)
+    {
+        var policy = Policy(hardware);
+        var copy = _temp.WriteFile(name + ".json", File.ReadAllText(policy));
+        var output = _temp.Combine(name, "c.onnx");
+        var run = CliRun.Of(["compress", LeNet, "--policy", copy, "--out", output, .. extra]);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        using var result = JsonDocument.Parse(File.ReadAllText(_temp.Combine(name, "report.json")));
+        return new HardwareRun(result.RootElement.Clone(), new AdmmNn.Plugins.Onnx.OnnxFormat().FromBytes(File.ReadAllBytes(output)).Metadata);
+    }
+
+    [Fact]
+    public void Zero_threads_is_a_user_error()
+    {
+        var run = CliRun.Of("compress", LeNet, "--policy", Policy(), "--out", _temp.Combine("t", "c.onnx"), "--threads", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--threads must be at least 1 (got 0)", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("t", "c.onnx")));
     }
 
     [Fact]

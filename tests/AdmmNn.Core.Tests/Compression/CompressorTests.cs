@@ -130,6 +130,37 @@ public sealed class CompressorTests
         Assert.Contains("does not match the checkpoint", ex.Message);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Resume_on_other_engine_settings_is_refused_only_in_deterministic_mode(bool deterministic)
+    {
+        var policy = PolicyLoader.Parse(TinyPolicy.Replace("\"deterministic\": true", $"\"deterministic\": {(deterministic ? "true" : "false")}"));
+        using var temp = new TempDirectory();
+        var dir = temp.Combine("ckpt");
+        using var cts = new CancellationTokenSource();
+        var options = new CompressionOptions { CheckpointDirectory = dir, Progress = new Sync(p => { if (p.Iteration > 0) cts.Cancel(); }) };
+        Assert.ThrowsAny<OperationCanceledException>(() => Run(policy, options, cts.Token));
+        var checkpoint = Checkpoint.Load(dir);
+        Assert.Contains("engine threads", checkpoint.Arithmetic);
+        checkpoint.Arithmetic = "GEMM OpenBlas on 64 threads, 64 engine threads"; // as if written on another machine
+        checkpoint.Save(dir);
+
+        var messages = new List<string>();
+        var resume = new CompressionOptions { CheckpointDirectory = dir, Resume = true, Progress = new Sync(p => messages.Add(p.Message)) };
+        if (deterministic)
+        {
+            var ex = Assert.Throws<PolicyException>(() => Run(policy, resume));
+            Assert.Contains("deterministic is true but the checkpoint", ex.Message);
+            Assert.Contains("64 engine threads", ex.Message);
+        }
+        else
+        {
+            Assert.True(Run(policy, resume).Result.Resumed);
+            Assert.Contains(messages, m => m.StartsWith("warning: the checkpoint", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void A_rule_that_matches_no_weight_is_an_error_naming_its_line()
     {
@@ -157,6 +188,54 @@ public sealed class CompressorTests
             """);
         var ex = Assert.Throws<PolicyException>(() => Run(policy, new CompressionOptions()));
         Assert.StartsWith("policy.json:3: layers[0].prune.rows must be in [1,10], got 20 (layer fc2.weight", ex.Message);
+    }
+
+    /// <summary>TinyPolicy with distillation from the input model, cosine-decayed phases and 4-bit biases on fc1.</summary>
+    private static string TrainingPolicy(double distillationWeight) => TinyPolicy
+        .Replace("\"schedule\": {", $"\"schedule\": {{ \"distillation\": {{ \"weight\": {distillationWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}, \"temperature\": 3 }},")
+        .Replace("\"retrain\": { \"epochs\": 1 }", "\"retrain\": { \"epochs\": 1, \"learningRate\": 0.001, \"decay\": \"cosine\", \"finalLearningRate\": 0 }")
+        .Replace("\"prune\": { \"ratio\": 50 }, \"quantize\": { \"bits\": 2 }", "\"prune\": { \"ratio\": 50 }, \"quantize\": { \"bits\": 2 }, \"bias\": { \"bits\": 4 }");
+
+    [Fact]
+    public void Distillation_weight_zero_reproduces_labels_only_training_and_a_positive_weight_changes_it()
+    {
+        var plain = Straight.Value.Model;
+        var zero = PolicyLoader.Parse(TinyPolicy.Replace("\"schedule\": {", "\"schedule\": { \"distillation\": { \"weight\": 0 },"));
+        Assert.NotNull(zero.Schedule.Distillation);
+        var same = Run(zero, new CompressionOptions()).Model;
+        Assert.Equal(Weights(plain, "fc1.weight"), Weights(same, "fc1.weight"));
+        var kd = Run(PolicyLoader.Parse(TinyPolicy.Replace("\"schedule\": {", "\"schedule\": { \"distillation\": { \"weight\": 0.7 },")), new CompressionOptions()).Model;
+        Assert.NotEqual(Weights(plain, "fc1.weight"), Weights(kd, "fc1.weight"));
+    }
+
+    [Fact]
+    public void Bias_levels_hold_in_the_output_are_counted_and_survive_a_resume()
+    {
+        var policy = PolicyLoader.Parse(TrainingPolicy(0.5));
+        Assert.NotNull(policy.Layers[2].Bias);
+        var straight = Run(policy, new CompressionOptions());
+
+        var bias = Weights(straight.Model, "fc1.bias");
+        Assert.True(bias.Select(Math.Abs).Distinct().Count() <= 8, "4-bit symmetric levels: at most 8 magnitudes (0..7 steps)");
+        var row = straight.Result.Layers.Single(l => l.Name == "fc1.bias");
+        Assert.Equal(4, row.Bits);
+        Assert.Equal(32, row.CodebookBits); // every value is scale × integer: one float of scale, no codebook
+        Assert.Contains("4-bit", row.Constraint);
+        Assert.Equal(32 * Weights(straight.Model, "fc2.bias").Length, straight.Result.Layers.Single(l => l.Name == "fc2.bias").TotalBits);
+
+        using var temp = new TempDirectory();
+        var dir = temp.Combine("ckpt");
+        using var cts = new CancellationTokenSource();
+        var reports = 0;
+        var killed = new CompressionOptions
+        {
+            CheckpointDirectory = dir,
+            Progress = new Sync(p => { if (p.Iteration > 0 && ++reports == 4) cts.Cancel(); }),
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => Run(policy, killed, cts.Token));
+        var resumed = Run(policy, new CompressionOptions { CheckpointDirectory = dir, Resume = true });
+        foreach (var init in straight.Model.Initializers.Where(i => i.Floats is not null))
+            Assert.True(init.Floats!.SequenceEqual(resumed.Model.Initializer(init.Name)!.Floats!), $"{init.Name} differs after resume");
     }
 
     private sealed class Sync(Action<CompressionProgress> action) : IProgress<CompressionProgress>

@@ -62,6 +62,57 @@ public sealed class PolicyLoaderTests
         Assert.StartsWith(expected, ex.Message);
     }
 
+    private const string Training = """
+        {
+          "layers": [
+            { "match": "fc1.weight", "prune": { "keep": 0.1 }, "quantize": { "bits": 3 }, "bias": { "bits": 8 } }
+          ],
+          "schedule": {
+            "distillation": { "weight": 0.7, "temperature": 4 },
+            "retrain": { "epochs": 2, "learningRate": 0.001, "decay": "cosine", "finalLearningRate": 0.00001 }
+          }
+        }
+        """;
+
+    [Fact]
+    public void Parses_distillation_decay_and_bias_levels()
+    {
+        var p = PolicyLoader.Parse(Training);
+        Assert.Equal(0.7, p.Schedule.Distillation!.Weight);
+        Assert.Equal(4, p.Schedule.Distillation.Temperature);
+        Assert.Equal("cosine", p.Schedule.Retrain.Decay);
+        Assert.Equal(1e-5, p.Schedule.Retrain.FinalLearningRate);
+        Assert.Equal("constant", p.Schedule.AdmmPrune.Decay);
+        Assert.Equal(8, p.Layers[0].Bias!.Bits);
+        Assert.Null(PolicyLoader.Parse(Valid).Schedule.Distillation);
+    }
+
+    [Fact]
+    public void Cosine_decay_runs_from_the_rate_to_the_final_rate()
+    {
+        var phase = new PhaseSchedule { LearningRate = 1e-3, Decay = "cosine", FinalLearningRate = 1e-5 };
+        Assert.Equal(1e-3, phase.RateAt(0, 101), 15);
+        Assert.Equal((1e-3 + 1e-5) / 2, phase.RateAt(50, 101), 15);
+        Assert.Equal(1e-5, phase.RateAt(100, 101), 15);
+        Assert.Equal(1e-3, new PhaseSchedule { LearningRate = 1e-3 }.RateAt(100, 101));
+    }
+
+    [Theory]
+    [InlineData("\"weight\": 0.7", "\"weight\": 1.7", "policy.json:6: schedule.distillation.weight must be in [0,1], got 1.7")]
+    [InlineData("\"temperature\": 4", "\"temperature\": 0", "policy.json:6: schedule.distillation.temperature must be in (0,100], got 0")]
+    [InlineData("\"cosine\"", "\"linear\"", "policy.json:7: schedule.retrain.decay must be one of constant, cosine, got 'linear'")]
+    [InlineData("\"finalLearningRate\": 0.00001", "\"finalLearningRate\": 0.1", "policy.json:7: schedule.retrain.finalLearningRate must be <= learningRate (0.001), got 0.1")]
+    [InlineData("\"decay\": \"cosine\", ", "", "policy.json:7: schedule.retrain.finalLearningRate only applies with \"decay\": \"cosine\"")]
+    [InlineData("\"bias\": { \"bits\": 8 }", "\"bias\": { \"levels\": \"ternary\" }", "policy.json:3: layers[0].bias.levels biases take uniform levels only, got 'ternary'")]
+    [InlineData("\"bias\": { \"bits\": 8 }", "\"bias\": { \"bits\": 40 }", "policy.json:3: layers[0].bias.bits must be in")]
+    public void Training_fields_are_validated(string find, string replace, string expected)
+    {
+        var json = Training.Replace(find, replace);
+        Assert.NotEqual(Training, json);
+        var ex = Assert.Throws<PolicyException>(() => PolicyLoader.Parse(json));
+        Assert.StartsWith(expected, ex.Message);
+    }
+
     [Fact]
     public void Rules_need_a_constraint_and_a_match()
     {

@@ -17,8 +17,8 @@ public sealed class LayerRule
 
     /// <summary>
     /// Levels for the bias of each matched weight's layer, or null to keep biases as 32-bit floats. Biases are projected
-    /// once, after the last phase: a few hundred floats are a large share of a model pruned 100×, and k-bit levels
-    /// on them cost nothing measurable at 8 bits.
+    /// once, after the last phase: a few hundred floats are a large share of a model pruned 100×, while 8-bit levels move
+    /// each bias by at most half a step (max|b|/254).
     /// </summary>
     public QuantizeRule? Bias { get; set; }
 

@@ -54,10 +54,13 @@ public sealed class PolicyLoaderTests
     [InlineData("\"rows\": 4", "\"rows\": 0", "policy.json:7: layers[1].prune.rows must be in [1,4096], got 0")]
     [InlineData("\"maxAccuracyDrop\": 0.02", "\"maxAccuracyDrop\": \"low\"", "policy.json:12: gates.maxAccuracyDrop must be a number, got string")]
     [InlineData("\"seed\": 7,", "\"seed\": 7", "policy.json:5: is not valid JSON")]
-    public void Errors_name_the_line_and_the_field(string find, string replace, string expected)
+    public void Errors_name_the_line_and_the_field(string find, string replace, string expected) => AssertError(Valid, find, replace, expected);
+
+    /// <summary>Edits <paramref name="policy"/> (the edit must change it) and expects an error message starting as given.</summary>
+    private static void AssertError(string policy, string find, string replace, string expected)
     {
-        var json = Valid.Replace(find, replace);
-        Assert.NotEqual(Valid, json);
+        var json = policy.Replace(find, replace);
+        Assert.NotEqual(policy, json);
         var ex = Assert.Throws<PolicyException>(() => PolicyLoader.Parse(json));
         Assert.StartsWith(expected, ex.Message);
     }
@@ -105,13 +108,7 @@ public sealed class PolicyLoaderTests
     [InlineData("\"decay\": \"cosine\", ", "", "policy.json:7: schedule.retrain.finalLearningRate only applies with \"decay\": \"cosine\"")]
     [InlineData("\"bias\": { \"bits\": 8 }", "\"bias\": { \"levels\": \"ternary\" }", "policy.json:3: layers[0].bias.levels biases take uniform levels only, got 'ternary'")]
     [InlineData("\"bias\": { \"bits\": 8 }", "\"bias\": { \"bits\": 40 }", "policy.json:3: layers[0].bias.bits must be in")]
-    public void Training_fields_are_validated(string find, string replace, string expected)
-    {
-        var json = Training.Replace(find, replace);
-        Assert.NotEqual(Training, json);
-        var ex = Assert.Throws<PolicyException>(() => PolicyLoader.Parse(json));
-        Assert.StartsWith(expected, ex.Message);
-    }
+    public void Training_fields_are_validated(string find, string replace, string expected) => AssertError(Training, find, replace, expected);
 
     [Fact]
     public void Rules_need_a_constraint_and_a_match()

@@ -2,6 +2,7 @@ using AdmmNn.Abstractions.Models;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Policy;
 using AdmmNn.Plugins.Fpga;
+using AdmmNn.Plugins.MobileGpu;
 
 namespace AdmmNn.Plugins.Targets.Tests;
 
@@ -71,5 +72,21 @@ public class HardwareAwarePoliciesTests
         Assert.Equal(0.5, conv.Keep, 12);
         Assert.Equal(1, conv.Settings!.Value.GetProperty("rows").GetInt32());
         Assert.Equal(16, conv.Settings!.Value.GetProperty("cols").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(4.0, "filter", "block")]   // conv1 at 2x may lose whole filters; the fc at 10x gets the next (fine) shape
+    [InlineData(20.0, "filter", "filter")] // a user who allows it gets filters everywhere
+    [InlineData(1.0, "block", "block")]
+    public void Coarse_preferred_shapes_replace_unstructured_only_up_to_max_coarse_ratio(double maxCoarse, string conv, string fc)
+    {
+        // The mobile GPU prefers filter, channel, block, n:m (in that order).
+        var policy = HardwareAwarePolicies.Adjust(PolicyLoader.Parse(Policy), Graph(), null, new MobileGpuTargetFactory().Create(null),
+            new HardwareAwareOptions { MaxCoarseRatio = maxCoarse }, out var plan);
+
+        Assert.Equal(conv, plan.For("conv1.weight")!.ConstraintKind); // (a 2x block conv may then stay dense: break-even decides)
+        Assert.Equal(fc, plan.For("fc.weight")!.ConstraintKind);
+        Assert.Equal(fc, policy.Layers[1].Prune!.Structure);
+        if (fc == "block") Assert.Contains("filter/channel only up to", plan.For("fc.weight")!.Reason);
     }
 }

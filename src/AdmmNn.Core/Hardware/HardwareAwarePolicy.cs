@@ -21,7 +21,7 @@ public static class HardwareAwarePolicy
         ArgumentNullException.ThrowIfNull(options);
         var available = options.AvailableConstraintKinds;
         bool IsAvailable(string kind) => available is null || available.Contains(kind, StringComparer.OrdinalIgnoreCase);
-        var preferredSparsity = target.PreferredConstraints.FirstOrDefault(k => SparsityKinds.Contains(k) && IsAvailable(k));
+        var preferredSparsity = target.PreferredConstraints.Where(k => SparsityKinds.Contains(k) && IsAvailable(k)).ToList();
         var quantization = target.PreferredConstraints.FirstOrDefault(k => !SparsityKinds.Contains(k) && IsAvailable(k));
 
         var decisions = new List<HardwareAwareDecision>();
@@ -30,10 +30,14 @@ public static class HardwareAwarePolicy
             var requested = Math.Max(1.0, requestedRatios.GetValueOrDefault(layer.Name, 1.0));
             var kind = options.RequestedConstraintKinds?.GetValueOrDefault(layer.Name) ?? "unstructured";
             var shapeNote = "";
-            if (options.PreferTargetConstraints && kind == "unstructured" && preferredSparsity is not null && preferredSparsity != kind)
+            if (options.PreferTargetConstraints && kind == "unstructured"
+                // n:m is never chosen for a ratio: its ratio is m/n, fixed by the shape the user picks.
+                && preferredSparsity.FirstOrDefault(k => k != "n:m" && (!IsCoarse(k) || requested <= options.MaxCoarseRatio)) is { } preferred
+                && preferred != kind)
             {
-                kind = preferredSparsity;
-                shapeNote = $"; {target.Name} prefers {kind}";
+                var skipped = preferredSparsity.TakeWhile(k => k != preferred).Where(IsCoarse).ToList();
+                kind = preferred;
+                shapeNote = $"; {target.Name} prefers {kind}" + (skipped.Count > 0 ? $" ({string.Join("/", skipped)} only up to {Show(options.MaxCoarseRatio)})" : "");
             }
             var probe = layer with { NonZeros = layer.Weights, IndexBits = 0, Structure = StructureOf(kind) };
             var breakEven = target.BreakEvenPruningRatio(probe);
@@ -63,6 +67,9 @@ public static class HardwareAwarePolicy
         if (options.PreserveOverallRatio) Redistribute(decisions, layers, options);
         return new HardwareAwarePlan(target.Name, decisions);
     }
+
+    /// <summary>Shapes that remove whole filters or channels: at high ratios they remove most of a layer's features.</summary>
+    private static bool IsCoarse(string kind) => kind is "filter" or "channel";
 
     /// <summary>The <c>LayerWorkload.Structure</c> a constraint kind produces.</summary>
     public static string StructureOf(string constraintKind) => constraintKind switch

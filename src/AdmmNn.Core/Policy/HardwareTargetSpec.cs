@@ -30,6 +30,9 @@ public sealed class HardwareTargetSpec
     /// <summary>Policy field <c>margin</c> (&gt; 1): a raised layer gets break-even × margin.</summary>
     public double Margin { get; set; } = 1.1;
 
+    /// <summary>Policy field <c>maxCoarseRatio</c> (&gt;= 1): filter/channel shapes replace unstructured requests only up to this ratio.</summary>
+    public double MaxCoarseRatio { get; set; } = 4;
+
     /// <summary>Policy field <c>preserveOverallRatio</c>: take the nonzeros of layers kept dense from the other layers.</summary>
     public bool PreserveOverallRatio { get; set; } = true;
 
@@ -43,6 +46,7 @@ public sealed class HardwareTargetSpec
         Goal = Goal,
         PreferTargetConstraints = PreferTargetConstraints,
         Margin = Margin,
+        MaxCoarseRatio = MaxCoarseRatio,
         PreserveOverallRatio = PreserveOverallRatio,
     };
 
@@ -53,6 +57,7 @@ public sealed class HardwareTargetSpec
         Goal = Goal,
         PreferTargetConstraints = PreferTargetConstraints,
         Margin = Margin,
+        MaxCoarseRatio = MaxCoarseRatio,
         PreserveOverallRatio = PreserveOverallRatio,
     };
 }

@@ -135,7 +135,7 @@ public static class PolicyLoader
             }
             if (TryGet(root, "hardware", out var hardware))
             {
-                Object(hardware, "hardware", "target", "profile", "belowBreakEven", "goal", "preferTargetConstraints", "margin", "preserveOverallRatio");
+                Object(hardware, "hardware", "target", "profile", "belowBreakEven", "goal", "preferTargetConstraints", "margin", "maxCoarseRatio", "preserveOverallRatio");
                 if (!TryGet(hardware, "target", out _)) throw Fail("hardware.target", "is required");
                 var defaults = new HardwareTargetSpec();
                 policy.Hardware = new HardwareTargetSpec
@@ -149,6 +149,7 @@ public static class PolicyLoader
                     PreferTargetConstraints = Bool(hardware, "hardware", "preferTargetConstraints", defaults.PreferTargetConstraints),
                     // Not 1: a raised layer would sit exactly at break-even, where measurement noise can tip it below.
                     Margin = Number(hardware, "hardware", "margin", defaults.Margin, v => v > 1 && v <= 100, "in (1,100]"),
+                    MaxCoarseRatio = Number(hardware, "hardware", "maxCoarseRatio", defaults.MaxCoarseRatio, v => v >= 1, ">= 1"),
                     PreserveOverallRatio = Bool(hardware, "hardware", "preserveOverallRatio", defaults.PreserveOverallRatio),
                 };
             }

@@ -27,6 +27,7 @@ public sealed class HardwareSectionTests
         Assert.Equal(CompressionGoal.Computation, spec.Goal);
         Assert.True(spec.PreferTargetConstraints);
         Assert.Equal(1.1, spec.Margin);
+        Assert.Equal(4, spec.MaxCoarseRatio);
         Assert.True(spec.PreserveOverallRatio);
         var options = spec.ToOptions();
         Assert.Equal(BelowBreakEvenAction.KeepDense, options.BelowBreakEven);
@@ -43,6 +44,7 @@ public sealed class HardwareSectionTests
             "goal": "storage",
             "preferTargetConstraints": false,
             "margin": 1.5,
+            "maxCoarseRatio": 8,
             "preserveOverallRatio": false
             """)).Hardware!;
         Assert.Equal(64, spec.Profile!.Value.GetProperty("peCount").GetInt32());
@@ -51,6 +53,7 @@ public sealed class HardwareSectionTests
         Assert.Equal(CompressionGoal.Storage, options.Goal);
         Assert.False(options.PreferTargetConstraints);
         Assert.Equal(1.5, options.Margin);
+        Assert.Equal(8, options.MaxCoarseRatio);
         Assert.False(options.PreserveOverallRatio);
     }
 
@@ -62,6 +65,7 @@ public sealed class HardwareSectionTests
     [InlineData("\"margin\": 1", "policy.json:5: hardware.margin must be in (1,100], got 1")]
     [InlineData("\"margin\": 0.9", "policy.json:5: hardware.margin must be in (1,100], got 0.9")]
     [InlineData("\"margin\": \"1.2\"", "policy.json:5: hardware.margin must be a number, got string")]
+    [InlineData("\"maxCoarseRatio\": 0.5", "policy.json:5: hardware.maxCoarseRatio must be >= 1, got 0.5")]
     [InlineData("\"preserveOverallRatio\": 0", "policy.json:5: hardware.preserveOverallRatio must be true or false, got number")]
     [InlineData("\"belowBreakeven\": \"raise\"", "policy.json:5: hardware.belowBreakeven is not a known field")]
     public void Bad_values_name_the_file_line_and_field(string field, string expected)

@@ -38,17 +38,13 @@ public sealed class HardwareTargetSpec
 
     /// <summary>A copy naming <paramref name="target"/> instead; the options stay, the profile only when the target is the same.</summary>
     /// <remarks>A profile is written for one target's fields: another target would reject it, so it falls back to its defaults.</remarks>
-    public HardwareTargetSpec WithTarget(string target) => new()
+    public HardwareTargetSpec WithTarget(string target)
     {
-        Target = target,
-        Profile = string.Equals(target, Target, StringComparison.OrdinalIgnoreCase) ? Profile : null,
-        BelowBreakEven = BelowBreakEven,
-        Goal = Goal,
-        PreferTargetConstraints = PreferTargetConstraints,
-        Margin = Margin,
-        MaxCoarseRatio = MaxCoarseRatio,
-        PreserveOverallRatio = PreserveOverallRatio,
-    };
+        var copy = (HardwareTargetSpec)MemberwiseClone(); // every option carries over as is
+        copy.Target = target;
+        copy.Profile = string.Equals(target, Target, StringComparison.OrdinalIgnoreCase) ? Profile : null;
+        return copy;
+    }
 
     /// <summary>The options <see cref="HardwareAwarePolicies.Adjust"/> takes for this section.</summary>
     public HardwareAwareOptions ToOptions() => new()

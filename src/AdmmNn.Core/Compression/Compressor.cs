@@ -76,7 +76,7 @@ public sealed class Compressor
         var biases = BindBiases(module, layers);
         var distillation = schedule.Distillation;
         // The teacher is the input model as given (also on --resume), so its logits are computed once, up front.
-        var teacherLogits = distillation is null ? null : Logits(GraphModule.FromGraph(graph), trainImages, trainLabels.Length, sampleShape);
+        var teacherLogits = distillation is null ? null : Evaluator.Logits(GraphModule.FromGraph(graph), trainImages, trainLabels.Length, sampleShape, 500);
         var classes = teacherLogits is null ? 0 : teacherLogits.Length / trainLabels.Length;
         var phases = PlanPhases(options.Method);
         var hook = new ConstraintHook(layers);
@@ -147,6 +147,7 @@ public sealed class Compressor
 
             hook.Admm = phase.IsAdmm;
             var optimizer = CreateOptimizer(module, phase.LearningRate);
+            var rates = phase.Rates.ScheduleFor(totalBatches);
             if (state.BatchInPhase > 0 && state.OptimizerState.Length > 0) optimizer.LoadState(new MemoryStream(state.OptimizerState));
             var trainer = new Trainer(module, optimizer);
             trainer.Hooks.Add(hook);
@@ -173,7 +174,7 @@ public sealed class Compressor
                     trainImages.AsSpan(sample * sampleSize, sampleSize).CopyTo(images.Slice(b * sampleSize, sampleSize));
                     batchLabels[b] = trainLabels[sample];
                 }
-                optimizer.LearningRate = phase.Rates.RateAt(state.BatchInPhase, totalBatches);
+                rates.Apply(optimizer, state.BatchInPhase);
                 BatchResult r;
                 if (teacherLogits is not null)
                 {
@@ -310,30 +311,6 @@ public sealed class Compressor
             var b = bias.Value.AsSpan();
             projection.Project(b, b);
         }
-    }
-
-    /// <summary>The model's logits for every image, in eval mode ([count, classes] row-major).</summary>
-    private static float[] Logits(GraphModule module, float[] images, int count, int[] sampleShape)
-    {
-        module.Training = false;
-        var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
-        const int chunk = 500;
-        float[]? logits = null;
-        var classes = 0;
-        for (var start = 0; start < count; start += chunk)
-        {
-            var n = Math.Min(chunk, count - start);
-            var batch = new Tensor([n, .. sampleShape]);
-            images.AsSpan(start * sampleSize, n * sampleSize).CopyTo(batch.AsSpan());
-            var output = module.Forward(batch);
-            if (logits is null)
-            {
-                classes = output.Size / n;
-                logits = new float[count * classes];
-            }
-            output.AsSpan().CopyTo(logits.AsSpan(start * classes, n * classes));
-        }
-        return logits ?? [];
     }
 
     private static JsonElement SettingsOf(PruneRule prune) =>

@@ -1,3 +1,5 @@
+using AdmmNn.Tensors.Optimizers.Schedules;
+
 namespace AdmmNn.Core.Policy;
 
 /// <summary>Length and learning rate of one phase.</summary>
@@ -18,11 +20,9 @@ public sealed class PhaseSchedule
     /// <summary>Rate at the end of a <c>cosine</c> phase.</summary>
     public double FinalLearningRate { get; set; }
 
-    /// <summary>The rate for batch <paramref name="batch"/> of <paramref name="totalBatches"/>.</summary>
-    public double RateAt(int batch, int totalBatches)
-    {
-        if (Decay != "cosine" || totalBatches <= 1) return LearningRate;
-        var t = Math.Clamp((double)batch / (totalBatches - 1), 0, 1);
-        return FinalLearningRate + (LearningRate - FinalLearningRate) * 0.5 * (1 + Math.Cos(Math.PI * t));
-    }
+    /// <summary>The rate per batch index over a phase of <paramref name="totalBatches"/> batches: the cosine reaches
+    /// <see cref="FinalLearningRate"/> at the last batch.</summary>
+    public LearningRateSchedule ScheduleFor(int totalBatches) => Decay == "cosine" && totalBatches > 1
+        ? new CosineSchedule(LearningRate, totalBatches - 1, FinalLearningRate)
+        : new ConstantSchedule(LearningRate);
 }

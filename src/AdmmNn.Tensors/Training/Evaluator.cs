@@ -32,4 +32,43 @@ public static class Evaluator
             model.Training = training;
         }
     }
+
+    /// <summary>
+    /// The logits of the first <paramref name="count"/> samples of <paramref name="images"/> in inference mode, as
+    /// [count, classes] row-major (training mode restored after).
+    /// </summary>
+    public static float[] Logits(GraphModule model, float[] images, int count, int[] sampleShape, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
+        bool training = model.Training;
+        model.Training = false;
+        try
+        {
+            float[] logits = [];
+            var classes = 0;
+            for (var start = 0; start < count; start += batchSize)
+            {
+                var n = Math.Min(batchSize, count - start);
+                var batch = new Tensor([n, .. sampleShape]);
+                images.AsSpan(start * sampleSize, n * sampleSize).CopyTo(batch.AsSpan());
+                var output = model.ForwardShared(batch);
+                if (start == 0)
+                {
+                    classes = output.Size / n;
+                    logits = new float[count * classes];
+                }
+
+                output.AsSpan().CopyTo(logits.AsSpan(start * classes, n * classes));
+            }
+
+            return logits;
+        }
+        finally
+        {
+            model.Training = training;
+        }
+    }
 }

@@ -93,11 +93,11 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Cosine_decay_runs_from_the_rate_to_the_final_rate()
     {
-        var phase = new PhaseSchedule { LearningRate = 1e-3, Decay = "cosine", FinalLearningRate = 1e-5 };
-        Assert.Equal(1e-3, phase.RateAt(0, 101), 15);
-        Assert.Equal((1e-3 + 1e-5) / 2, phase.RateAt(50, 101), 15);
-        Assert.Equal(1e-5, phase.RateAt(100, 101), 15);
-        Assert.Equal(1e-3, new PhaseSchedule { LearningRate = 1e-3 }.RateAt(100, 101));
+        var phase = new PhaseSchedule { LearningRate = 1e-3, Decay = "cosine", FinalLearningRate = 1e-5 }.ScheduleFor(101);
+        Assert.Equal(1e-3, phase.RateAt(0), 15);
+        Assert.Equal((1e-3 + 1e-5) / 2, phase.RateAt(50), 15);
+        Assert.Equal(1e-5, phase.RateAt(100), 15);
+        Assert.Equal(1e-3, new PhaseSchedule { LearningRate = 1e-3 }.ScheduleFor(101).RateAt(100));
     }
 
     [Theory]

@@ -5,8 +5,6 @@ using AdmmNn.Core.Compression;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
-using AdmmNn.Tensors.Kernels;
-using AdmmNn.Tensors.Parallelism;
 using Spectre.Console;
 
 namespace AdmmNn.Cli.Commands;
@@ -77,12 +75,7 @@ public static class CompressCommand
     private static int Run(CliConsole console, ParseResult parse, Request request, CancellationToken cancellation)
     {
         if (request.Resume && request.CheckpointDir is null) throw new UserErrorException("--resume needs --checkpoint-dir (the folder of the run to continue)");
-        if (request.Threads is { } n)
-        {
-            if (n < 1) throw new UserErrorException($"--threads must be at least 1 (got {n})");
-            Workers.Threads = n;
-            Gemm.Threads = n;
-        }
+        if (request.Threads is { } n) EngineThreads.Set(n);
         var policy = PolicyLoader.Load(request.Policy);
         // The command line names the target; how to adapt to it (belowBreakEven, goal, ...) stays the policy's.
         if (request.Target is { } t) policy.Hardware = policy.Hardware?.WithTarget(t) ?? new HardwareTargetSpec { Target = t };

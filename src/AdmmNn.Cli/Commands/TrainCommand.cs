@@ -61,15 +61,13 @@ public static class TrainCommand
     {
         if (s.Epochs < 1) throw new UserErrorException($"--epochs must be at least 1 (got {s.Epochs})");
         if (s.BatchSize < 1) throw new UserErrorException($"--batch-size must be at least 1 (got {s.BatchSize})");
-        if (s.Threads < 1) throw new UserErrorException($"--threads must be at least 1 (got {s.Threads})");
         if (s.Limit is < 1) throw new UserErrorException($"--limit must be at least 1 (got {s.Limit})");
         if (s.Warmup < 0 || s.Warmup >= s.Epochs) throw new UserErrorException($"--warmup must be between 0 and epochs-1 (got {s.Warmup})");
         if (s.Lr is <= 0) throw new UserErrorException($"--lr must be positive (got {s.Lr})");
         var store = s.Output is null ? null : createStore();
         if (s.Output is not null) store!.FormatFor(s.Output);  // fail fast on an unknown extension, before training
 
-        Workers.Threads = s.Threads;
-        Gemm.Threads = s.Threads;
+        EngineThreads.Set(s.Threads);
         var train = DatasetLocator.Load(s.Data, s.DataDir, train: true);
         var test = DatasetLocator.Load(s.Data, s.DataDir, train: false);
         if (s.Limit is { } n && n < train.Count) train = train.Take(n);

@@ -73,8 +73,9 @@ public class BreakEvenAnalyzerTests
     {
         // conv1 at 2× unstructured (below the 3× break-even): sparse 1.5 · 2 / 2 = 1.5× the dense cycles, so speed-up 1/1.5.
         var conv = Enumerable.Range(0, 500).Select(i => i % 2 == 0 ? 0.25f + i * 1e-4f : 0f).ToArray();
-        var analysis = BreakEvenAnalyzer.Analyze(new FpgaTargetFactory().Create(null), Graph(conv, Random(28_800, 2)), null,
-            new Dictionary<string, string> { ["conv1.weight"] = "unstructured" });
+        var graph = Graph(conv, Random(28_800, 2));
+        StructureMetadata.Write(graph, new Dictionary<string, string> { ["conv1.weight"] = "unstructured" });
+        var analysis = BreakEvenAnalyzer.Analyze(new FpgaTargetFactory().Create(null), graph, null);
         var row = analysis.Layers[0];
         Assert.Equal(2.0, row.CurrentRatio);
         Assert.Equal(3.0, row.BreakEvenRatio, 6);

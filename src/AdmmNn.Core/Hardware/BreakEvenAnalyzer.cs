@@ -13,12 +13,11 @@ public static class BreakEvenAnalyzer
     /// <summary>
     /// One workload per weight of a Conv, Gemm or MatMul node (weights that are initializers), in graph order, for a
     /// batch of one. Nonzeros and bits come from the runtime's storage accounting (a quantized tensor's code width;
-    /// 32 for float). The structure is, in this order: what <paramref name="structures"/> names (weight name → structure),
-    /// what the model's metadata records (<see cref="StructureMetadata"/>), else what the zero pattern shows. Throws
+    /// 32 for float). The structure is what the model's metadata records (<see cref="StructureMetadata"/>), else what
+    /// the zero pattern shows. Throws
     /// <see cref="ShapeInferenceException"/> naming the node when shapes cannot be worked out.
     /// </summary>
-    public static IReadOnlyList<LayerWorkload> Workloads(ModelGraph graph, int[]? inputShapePerSample,
-        IReadOnlyDictionary<string, string>? structures = null)
+    public static IReadOnlyList<LayerWorkload> Workloads(ModelGraph graph, int[]? inputShapePerSample)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var shapes = ShapeInference.Infer(graph, inputShapePerSample);
@@ -61,7 +60,7 @@ public static class BreakEvenAnalyzer
                     break;
             }
             var plan = StorageAccounting.Plan(weight.Floats, stored);
-            var structure = structures?.GetValueOrDefault(weight.Name) ?? recorded.GetValueOrDefault(weight.Name) ?? WeightStructure.Detect(weight.Floats, stored);
+            var structure = recorded.GetValueOrDefault(weight.Name) ?? WeightStructure.Detect(weight.Floats, stored);
             var sparse = plan.NonZeros < plan.Count;
             layers.Add(new LayerWorkload(
                 weight.Name, node.OpType, weightShape, inputPerSample, outputPerSample, macs,
@@ -87,9 +86,8 @@ public static class BreakEvenAnalyzer
     }
 
     /// <summary>Workloads then analysis, in one call.</summary>
-    public static HardwareAnalysis Analyze(IHardwareTarget target, ModelGraph graph, int[]? inputShapePerSample,
-        IReadOnlyDictionary<string, string>? structures = null) =>
-        Analyze(target, Workloads(graph, inputShapePerSample, structures));
+    public static HardwareAnalysis Analyze(IHardwareTarget target, ModelGraph graph, int[]? inputShapePerSample) =>
+        Analyze(target, Workloads(graph, inputShapePerSample));
 
     private static long Product(IEnumerable<long> dims) => dims.Aggregate(1L, (a, d) => a * d);
 

@@ -9,7 +9,7 @@ namespace AdmmNn.Core.Hardware;
 /// energyAfter, storageBitsBefore, storageBitsAfter, breakEvenRatio, ratioAfter }], latencyBefore, latencyAfter, energyBefore,
 /// energyAfter }</c>. Seconds and joules; a figure the target does not model (NaN) or an infinite ratio is written as null.
 /// With the hardware-aware plan it also records the options that made it (<c>belowBreakEven, goal, preferTargetConstraints,
-/// margin, preserveOverallRatio</c>) and each layer's <c>decision: { requestedRatio, adjustedRatio, constraint, keptDense, reason }</c>.
+/// margin, maxCoarseRatio, preserveOverallRatio</c>) and each layer's <c>decision: { requestedRatio, adjustedRatio, constraint, keptDense, reason }</c>.
 /// </summary>
 public static class HardwareComparison
 {
@@ -70,6 +70,7 @@ public static class HardwareComparison
             root["goal"] = HardwareOptionNames.Name(options.Goal);
             root["preferTargetConstraints"] = options.PreferTargetConstraints;
             root["margin"] = options.Margin;
+            root["maxCoarseRatio"] = options.MaxCoarseRatio;
             root["preserveOverallRatio"] = options.PreserveOverallRatio;
         }
         if (plan is not null)

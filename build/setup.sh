@@ -2,20 +2,14 @@
 # Installs everything AdmmNn needs on a Debian 12 machine, idempotently:
 #   - Debian packages: the Fashion-MNIST data set, ONNX's conformance data, OpenBLAS, PyTorch and ONNX for Python,
 #     Chromium (headless, for the report screenshot test)
-#     (apt-get runs only when one of them is missing);
-#   - ONNX Runtime's native library (libonnxruntime.so.1, v1.30.0), taken from the npm package onnxruntime-node
-#     into a cache folder the project owns: ${ADMMNN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/admmnn}/native/onnxruntime-1.30.0/.
+#     (apt-get runs only when one of them is missing).
+# ONNX Runtime comes with the Microsoft.ML.OnnxRuntime NuGet package that `dotnet restore` fetches; nothing to do here.
 # A second run changes nothing and says so. Prints what it did. Needs root (or sudo) only when packages are missing.
 set -euo pipefail
 
-readonly ORT_VERSION=1.30.0
-readonly ORT_MEMBER="package/bin/napi-v6/linux/x64/libonnxruntime.so.1"
 # chromium: the reports test renders report.html headless and takes a screenshot.
-readonly DEBIAN_PACKAGES=(dataset-fashion-mnist libonnx-testdata libopenblas0-pthread python3-torch python3-onnx chromium)
-
-cache_root="${ADMMNN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/admmnn}"
-ort_dir="$cache_root/native/onnxruntime-$ORT_VERSION"
-ort_lib="$ort_dir/libonnxruntime.so.1"
+# ca-certificates: NuGet restores over https (ONNX Runtime arrives as the Microsoft.ML.OnnxRuntime package).
+readonly DEBIAN_PACKAGES=(dataset-fashion-mnist libonnx-testdata libopenblas0-pthread python3-torch python3-onnx chromium ca-certificates)
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -34,11 +28,6 @@ if command -v dpkg-query >/dev/null 2>&1; then
   for package in "${DEBIAN_PACKAGES[@]}"; do
     is_installed "$package" || missing+=("$package")
   done
-  # npm fetches ONNX Runtime below (over https, so it needs the CA certificates); only when the library is not cached yet.
-  if [[ ! -s "$ort_lib" ]]; then
-    command -v npm >/dev/null 2>&1 || missing+=(npm)
-    is_installed ca-certificates || missing+=(ca-certificates)
-  fi
 else
   say "warning: not a Debian system (no dpkg-query); install the equivalents of ${DEBIAN_PACKAGES[*]} yourself."
   say "         Fashion-MNIST: put {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz in a folder and set ADMMNN_DATA to it."
@@ -58,27 +47,6 @@ if ((${#missing[@]} > 0)); then
   say "installed: ${missing[*]}"
 elif command -v dpkg-query >/dev/null 2>&1; then
   say "Debian packages already installed: ${DEBIAN_PACKAGES[*]}"
-fi
-
-# --- ONNX Runtime native library -----------------------------------------------------------------------------------
-if [[ -s "$ort_lib" ]]; then
-  say "ONNX Runtime $ORT_VERSION already cached: $ort_lib"
-else
-  command -v npm >/dev/null 2>&1 || fail "npm is needed to fetch ONNX Runtime (apt-get install npm), or put libonnxruntime.so.1 at $ort_lib"
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
-  say "fetching onnxruntime-node@$ORT_VERSION with npm pack (about 113 MB) ..."
-  (cd "$work" && npm pack "onnxruntime-node@$ORT_VERSION" >"$work/npm.log" 2>&1) \
-    || { tail -n 20 "$work/npm.log" >&2; fail "npm pack onnxruntime-node@$ORT_VERSION failed (npm's messages above)"; }
-  tarball="$(find "$work" -maxdepth 1 -name 'onnxruntime-node-*.tgz' | head -n 1)"
-  [[ -n "$tarball" ]] || fail "npm pack produced no onnxruntime-node tarball in $work"
-  tar -xzf "$tarball" -C "$work" "$ORT_MEMBER" || fail "$tarball holds no $ORT_MEMBER"
-  [[ "$(head -c 4 "$work/$ORT_MEMBER" | od -An -tx1 | tr -d ' \n')" == "7f454c46" ]] || fail "$ORT_MEMBER in $tarball is not an ELF library"
-  mkdir -p "$ort_dir"
-  # Copy beside the target and rename, so an interrupted run never leaves a half-written library in the cache.
-  cp "$work/$ORT_MEMBER" "$ort_lib.tmp.$$"
-  mv -f "$ort_lib.tmp.$$" "$ort_lib"
-  say "cached ONNX Runtime $ORT_VERSION: $ort_lib ($(stat -c %s "$ort_lib") bytes)"
 fi
 
 # --- Summary -------------------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ public static class CommandLineApp
         try
         {
             var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+            using var plugins = CliPlugins.BeginVerb();
             return parse.Invoke(config);
         }
         catch (Exception ex)

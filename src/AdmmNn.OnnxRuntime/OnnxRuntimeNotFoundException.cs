@@ -1,4 +1,4 @@
 namespace AdmmNn.OnnxRuntime;
 
-/// <summary>No usable <c>libonnxruntime</c> was found; the message lists every place searched and how to fix it.</summary>
-public sealed class OnnxRuntimeNotFoundException(string message) : Exception(message);
+/// <summary>ONNX Runtime's native library cannot be loaded here; the message says why and where it ships.</summary>
+public sealed class OnnxRuntimeNotFoundException(string message, Exception? inner = null) : Exception(message, inner);

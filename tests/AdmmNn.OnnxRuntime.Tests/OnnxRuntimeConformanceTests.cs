@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace AdmmNn.OnnxRuntime.Tests;
 
 /// <summary>
-/// A sanity check of the binding on ONNX's conformance cases for the ops the engine supports: ONNX Runtime, fed
-/// through this binding, reproduces <c>output_*.pb</c> within ONNX's tolerances.
+/// A sanity check of the ONNX Runtime package and our wrapper on ONNX's conformance cases for the ops the engine supports: ONNX Runtime, fed
+/// through the wrapper, reproduces <c>output_*.pb</c> within ONNX's tolerances.
 /// </summary>
 public sealed class OnnxRuntimeConformanceTests(ITestOutputHelper output)
 {
@@ -68,7 +68,7 @@ public sealed class OnnxRuntimeConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_binding_carries_every_element_type_onnx_runtime_returns()
+    public void The_wrapper_carries_every_element_type_onnx_runtime_returns()
     {
         // Every importable case, any op: exercises float16/double/int8..int64/uint*/bool tensors both ways.
         var format = new OnnxFormat();
@@ -128,8 +128,8 @@ public sealed class OnnxRuntimeConformanceTests(ITestOutputHelper output)
         foreach (var failure in failures) output.WriteLine("  DIFF " + failure);
         Assert.True(passed > 800, $"only {passed} cases ran");
         // Differences left are ONNX Runtime's own (DFT/STFT rounding near zero, Resize align_corners, MaxUnpool, and
-        // onnx 1.12 storing bfloat16 test inputs as UINT16); the binding itself must handle every type ORT returns.
-        Assert.DoesNotContain(failures, f => f.Contains("this binding", StringComparison.Ordinal));
+        // onnx 1.12 storing bfloat16 test inputs as UINT16); the wrapper itself must handle every type ORT returns.
+        Assert.DoesNotContain(failures, f => f.Contains("AdmmNn's ONNX Runtime wrapper", StringComparison.Ordinal));
         Assert.True(failures.Count <= 20, $"{failures.Count} cases differ");
     }
 }

@@ -11,6 +11,8 @@ internal static class BuiltPlugins
 
     public static string ThrowingPath => PathOf("ThrowingPlugin");
 
+    public static string OwnProtobufPath => PathOf("OwnProtobufPlugin");
+
     public static string FolderOf(string dll) => Path.GetDirectoryName(dll)!;
 
     private static string PathOf(string name)

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text.Json;
 using AdmmNn.Abstractions.Constraints;
@@ -6,7 +8,6 @@ using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Abstractions.Plugins;
 using AdmmNn.PluginHost.Catalog;
 using AdmmNn.PluginHost.Discovery;
-using AdmmNn.PluginHost.Loading;
 using AdmmNn.TestUtilities;
 
 namespace AdmmNn.PluginHost.Tests;
@@ -37,7 +38,8 @@ public class PluginLoadingTests
 
         // It lives in its own collectible context, yet its types implement the host's contracts.
         var context = AssemblyLoadContext.GetLoadContext(plugin.Instance.GetType().Assembly);
-        Assert.IsType<PluginLoadContext>(context);
+        Assert.NotNull(context);
+        Assert.NotSame(AssemblyLoadContext.Default, context);
         Assert.True(context!.IsCollectible);
         Assert.DoesNotContain(context.Assemblies, a => a.GetName().Name == "AdmmNn.Abstractions");
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(typeof(IAdmmNnPlugin).Assembly));
@@ -50,6 +52,60 @@ public class PluginLoadingTests
         Assert.Equal(640.0 / 639, target.BreakEvenPruningRatio(Conv1 with { Structure = "block" }), 12);
         Assert.Equal(double.PositiveInfinity, target.BreakEvenPruningRatio(Conv1));
     }
+
+    [Fact]
+    public void A_plugin_with_another_version_of_a_package_the_tool_uses_loads_its_own_copy_and_works()
+    {
+        // The host side: Google.Protobuf 3.25.1 (the ONNX plugin's), loaded in the default context.
+        var hostProtobuf = typeof(Google.Protobuf.ByteString).Assembly;
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(hostProtobuf));
+        Assert.StartsWith("3.25.1", InformationalVersion(hostProtobuf));
+
+        using var catalog = Load([BuiltPlugins.OwnProtobufPath]);
+
+        Assert.Empty(catalog.Failures);
+        var plugin = Assert.Single(catalog.Plugins);
+        Assert.Equal("own-protobuf", plugin.Manifest.Name);
+        // It works: its target's default profile is a Timestamp serialized, parsed back and formatted by its Google.Protobuf.
+        using var profile = JsonDocument.Parse(Assert.Single(catalog.HardwareTargets).Item.DefaultProfileJson);
+        Assert.Equal("2023-11-14T22:13:20.000000005Z", profile.RootElement.GetProperty("timestamp").GetString());
+        Assert.Equal(8, profile.RootElement.GetProperty("bytes").GetInt32()); // field 1 varint (6 bytes) + field 2 varint (2 bytes)
+        Assert.StartsWith("3.21.9", profile.RootElement.GetProperty("protobuf").GetString());
+
+        // ... and the copy it used is its own, from its folder, beside the host's in the same process.
+        var pluginContext = AssemblyLoadContext.GetLoadContext(plugin.Instance.GetType().Assembly)!;
+        var pluginProtobuf = Assert.Single(pluginContext.Assemblies, a => a.GetName().Name == "Google.Protobuf");
+        Assert.NotSame(hostProtobuf, pluginProtobuf);
+        Assert.Equal(Path.Combine(BuiltPlugins.FolderOf(BuiltPlugins.OwnProtobufPath), "Google.Protobuf.dll"), pluginProtobuf.Location);
+        Assert.StartsWith("3.21.9", InformationalVersion(pluginProtobuf));
+    }
+
+    [Fact]
+    public void Disposing_the_catalog_unloads_its_plugins()
+    {
+        var context = LoadSampleThenDispose(out var targetName);
+        Assert.Equal("acme-systolic", targetName);
+        for (int i = 0; i < 20 && context.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.False(context.IsAlive, "the plugin's load context is still alive after the catalog was disposed");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference LoadSampleThenDispose(out string targetName)
+    {
+        var catalog = Load([BuiltPlugins.SamplePath]);
+        var plugin = Assert.Single(catalog.Plugins);
+        targetName = catalog.HardwareTargets.Single().Item.Name;
+        var context = new WeakReference(AssemblyLoadContext.GetLoadContext(plugin.Instance.GetType().Assembly));
+        catalog.Dispose();
+        return context;
+    }
+
+    private static string InformationalVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
 
     [Fact]
     public void The_sample_loads_from_a_plugin_option_naming_the_dll_or_from_the_tool_folder()

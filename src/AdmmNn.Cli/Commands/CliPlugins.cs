@@ -24,6 +24,9 @@ public static class CliPlugins
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    // The catalogs loaded during the verb now running (null outside CommandLineApp.Run), unloaded when it is done.
+    private static readonly AsyncLocal<List<PluginCatalog>?> VerbCatalogs = new();
+
     /// <summary>Plugins compiled into the tool.</summary>
     public static IReadOnlyList<IAdmmNnPlugin> BuiltIn() => [new OnnxPlugin()];
 
@@ -31,10 +34,32 @@ public static class CliPlugins
     public static PluginCatalog LoadCatalog(ParseResult parse, CliConsole console, bool quiet = false)
     {
         var catalog = PluginCatalog.LoadStandard(BuiltIn(), parse.GetValue(PluginPaths) ?? []);
+        VerbCatalogs.Value?.Add(catalog);
         if (!quiet)
             foreach (var failure in catalog.Failures)
                 console.Error.WriteLine($"warning: plugin {failure.Path} ({failure.Source.Describe()}) not loaded: {failure.Reason}");
         return catalog;
+    }
+
+    /// <summary>
+    /// Starts a verb: every catalog <see cref="LoadCatalog"/> loads until the result is disposed is unloaded then, so
+    /// plugins live exactly as long as the verb that uses them (in-process hosts run many verbs).
+    /// </summary>
+    public static IDisposable BeginVerb()
+    {
+        var catalogs = new List<PluginCatalog>();
+        VerbCatalogs.Value = catalogs;
+        return new VerbScope(catalogs);
+    }
+
+    private sealed class VerbScope(List<PluginCatalog> catalogs) : IDisposable
+    {
+        public void Dispose()
+        {
+            VerbCatalogs.Value = null;
+            foreach (var catalog in catalogs) catalog.Dispose();
+            catalogs.Clear();
+        }
     }
 
     /// <summary>Model formats added by loaded (not built-in) plugins, for <see cref="BuiltInFormats.CreateStore"/>.</summary>

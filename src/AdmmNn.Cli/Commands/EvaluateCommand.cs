@@ -10,7 +10,7 @@ using AdmmNn.Tensors.Modules;
 namespace AdmmNn.Cli.Commands;
 
 /// <summary>
-/// <c>admmnn evaluate model.onnx --data fashion-mnist [--runtime engine|onnxruntime]</c>: top-1 accuracy on the test split
+/// <c>admmnn evaluate model.onnx --data fashion-mnist [--runtime engine|onnxruntime|ort]</c>: top-1 accuracy on the test split
 /// and inference throughput, with AdmmNn's engine or with ONNX Runtime.
 /// </summary>
 public static class EvaluateCommand
@@ -22,8 +22,8 @@ public static class EvaluateCommand
         var model = new Argument<string>("model") { Description = "Model file (.onnx)." };
         var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Folder searched first for named datasets; then ${DatasetLocator.EnvironmentVariable}, then {DatasetLocator.SystemDatasetsRoot}.", HelpName = "DIR" };
-        var runtime = new Option<string>("--runtime") { Description = "engine (AdmmNn's own) or onnxruntime (ONNX Runtime's C API).", DefaultValueFactory = _ => "engine" };
-        runtime.AcceptOnlyFromAmong("engine", "onnxruntime");
+        var runtime = new Option<string>("--runtime") { Description = "engine (AdmmNn's own) or onnxruntime (alias ort; the Microsoft.ML.OnnxRuntime package).", DefaultValueFactory = _ => "engine" };
+        runtime.AcceptOnlyFromAmong("engine", "onnxruntime", "ort");
         var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 256 };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N test images." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };

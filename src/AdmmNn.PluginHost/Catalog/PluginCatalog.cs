@@ -11,9 +11,11 @@ namespace AdmmNn.PluginHost.Catalog;
 /// Every plugin the host accepted, the ones it refused (with reasons), and the extensions they add:
 /// constraint kinds, hardware targets and model formats. Names are unique across the catalog; a later
 /// plugin that repeats a plugin, target, format or constraint name is refused and reported.
+/// Disposing it unloads the plugins it loaded (built-in ones stay): do so when the verb is done with them.
 /// </summary>
-public sealed class PluginCatalog
+public sealed class PluginCatalog : IDisposable
 {
+    private readonly List<PluginAssembly> assemblies = [];
     private readonly List<LoadedPlugin> plugins = [];
     private readonly List<PluginLoadFailure> failures = [];
     private readonly List<CatalogEntry<IConstraintKind>> constraints = [];
@@ -36,7 +38,8 @@ public sealed class PluginCatalog
         catalog.failures.AddRange(discovery.Problems);
         foreach (var candidate in discovery.Candidates)
         {
-            var (loaded, refused) = PluginLoader.Load(candidate);
+            var (loaded, refused, assembly) = PluginLoader.Load(candidate);
+            if (assembly is not null) catalog.assemblies.Add(assembly);
             catalog.failures.AddRange(refused);
             foreach (var plugin in loaded) catalog.Add(plugin);
         }
@@ -73,6 +76,13 @@ public sealed class PluginCatalog
     /// <summary>The format that reads files with <paramref name="extension"/> (with the dot), or null.</summary>
     public IModelFormat? FindFormatByExtension(string extension) =>
         formats.Find(f => f.Item.FileExtensions.Any(e => string.Equals(e, extension, StringComparison.OrdinalIgnoreCase)))?.Item;
+
+    /// <summary>Unloads every plugin assembly this catalog loaded; its extensions must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        foreach (var assembly in assemblies) assembly.Dispose();
+        assemblies.Clear();
+    }
 
     private void Add(LoadedPlugin plugin)
     {

@@ -6,65 +6,61 @@ using AdmmNn.PluginHost.Discovery;
 namespace AdmmNn.PluginHost.Loading;
 
 /// <summary>
-/// Loads one plugin assembly into its own <see cref="PluginLoadContext"/> and instantiates its plugin types.
-/// Every failure becomes a <see cref="PluginLoadFailure"/> naming the path and the reason; nothing is thrown,
+/// Loads one plugin assembly into its own unloadable context (<see cref="PluginAssembly"/>) and instantiates its plugin
+/// types. Every failure becomes a <see cref="PluginLoadFailure"/> naming the path and the reason; nothing is thrown,
 /// so one bad plugin never stops the others.
 /// </summary>
 public static class PluginLoader
 {
-    /// <summary>Loads <paramref name="candidate"/>; the result holds the accepted plugins and the refusals.</summary>
-    public static (IReadOnlyList<LoadedPlugin> Plugins, IReadOnlyList<PluginLoadFailure> Failures) Load(PluginCandidate candidate)
+    /// <summary>
+    /// Loads <paramref name="candidate"/>; the result holds the accepted plugins, the refusals, and the loaded assembly
+    /// (null when nothing was accepted: it is unloaded at once). Dispose the assembly to unload its plugins.
+    /// </summary>
+    public static (IReadOnlyList<LoadedPlugin> Plugins, IReadOnlyList<PluginLoadFailure> Failures, PluginAssembly? Assembly) Load(PluginCandidate candidate)
     {
         var path = candidate.AssemblyPath;
         var failures = new List<PluginLoadFailure>();
         PluginLoadFailure Fail(string reason) => new(path, candidate.Source, reason);
 
-        if (!File.Exists(path)) return ([], [Fail("file not found")]);
-        PluginLoadContext context;
-        Assembly assembly;
+        if (!File.Exists(path)) return ([], [Fail("file not found")], null);
+        PluginAssembly plugin;
         try
         {
-            context = new PluginLoadContext(path);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            return ([], [Fail($"cannot read the plugin's dependencies (.deps.json): {OneLine(ex)}")]);
-        }
-        try
-        {
-            assembly = context.LoadFromAssemblyPath(path);
+            plugin = PluginAssembly.Load(path);
         }
         catch (BadImageFormatException)
         {
-            context.Unload();
-            return ([], [Fail("not a .NET assembly (bad image format)")]);
+            return ([], [Fail("not a .NET assembly (bad image format)")], null);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.Text.Json.JsonException or FormatException)
+        {
+            return ([], [Fail($"cannot read the plugin's dependencies (.deps.json): {OneLine(ex)}")], null);
         }
         catch (Exception ex) when (ex is FileLoadException or IOException)
         {
-            context.Unload();
-            return ([], [Fail($"cannot load the assembly: {OneLine(ex)}")]);
+            return ([], [Fail($"cannot load the assembly: {OneLine(ex)}")], null);
         }
 
         Type[] types;
         try
         {
-            types = assembly.GetExportedTypes();
+            types = plugin.Assembly.GetExportedTypes();
         }
         catch (Exception ex) when (ex is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
         {
-            context.Unload();
+            plugin.Dispose();
             var cause = ex is ReflectionTypeLoadException rtl ? rtl.LoaderExceptions.FirstOrDefault(e => e is not null) ?? ex : ex;
-            return ([], [Fail($"types cannot be loaded (a missing or mismatched dependency?): {OneLine(cause)}")]);
+            return ([], [Fail($"types cannot be loaded (a missing or mismatched dependency?): {OneLine(cause)}")], null);
         }
 
         var pluginTypes = types.Where(IsPluginType).ToList();
         if (pluginTypes.Count == 0)
         {
-            context.Unload();
+            plugin.Dispose();
             var split = types.Any(t => t.GetInterfaces().Any(i => i.FullName == typeof(IAdmmNnPlugin).FullName));
             return ([], [Fail(split
                 ? $"implements another copy of {typeof(IAdmmNnPlugin).FullName}: reference {SharedContracts.AssemblyName} with Private=false ExcludeAssets=runtime"
-                : $"no public class implementing {typeof(IAdmmNnPlugin).FullName} with a public parameterless constructor")]);
+                : $"no public class implementing {typeof(IAdmmNnPlugin).FullName} with a public parameterless constructor")], null);
         }
 
         var loaded = new List<LoadedPlugin>();
@@ -74,8 +70,9 @@ public static class PluginLoader
             if (result.Plugin is not null) loaded.Add(result.Plugin);
             else failures.Add(Fail(result.Reason!));
         }
-        if (loaded.Count == 0) context.Unload();
-        return (loaded, failures);
+        if (loaded.Count > 0) return (loaded, failures, plugin);
+        plugin.Dispose();
+        return (loaded, failures, null);
     }
 
     /// <summary>Creates and checks one plugin object (used for built-in plugins too).</summary>

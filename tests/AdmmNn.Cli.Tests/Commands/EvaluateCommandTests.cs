@@ -17,12 +17,12 @@ public sealed class EvaluateCommandTests : IDisposable
     public void Engine_and_onnx_runtime_report_the_same_accuracy()
     {
         var engine = CliRun.Of("evaluate", LeNet, "--data", "fashion-mnist", "--limit", "300", "--batch-size", "100");
-        var ort = CliRun.Of("evaluate", LeNet, "--data", "fashion-mnist", "--limit", "300", "--runtime", "onnxruntime");
+        var ort = CliRun.Of("evaluate", LeNet, "--data", "fashion-mnist", "--limit", "300", "--runtime", "ort");
 
         Assert.Equal(0, engine.ExitCode);
         Assert.Equal(0, ort.ExitCode);
         Assert.Contains("runtime     engine (AdmmNn)\n", engine.Out);
-        Assert.Matches(@"runtime     onnxruntime \d+\.\d+", ort.Out);
+        Assert.Contains("runtime     onnxruntime 1.32.0\n", ort.Out); // the Microsoft.ML.OnnxRuntime package
         Assert.Contains("data        fashion-mnist (test): 300 images, 10 outputs\n", engine.Out);
         var accuracy = Regex.Match(engine.Out, @"accuracy    (.*)\n").Groups[1].Value;
         Assert.NotEmpty(accuracy);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs the shipped packages into a local folder feed:
-#   AdmmNn.Abstractions, AdmmNn.Runtime (what apps reference), AdmmNn.Tool (the dotnet tool),
-#   AdmmNn.Build (the MSBuild task package, carrying the tool under tools/admmnn/).
+#   AdmmNn.Abstractions, AdmmNn.Runtime (what apps reference), AdmmNn.Tool (the dotnet tool: a pointer package, plus
+#   AdmmNn.Tool.linux-x64 with linux-x64's ONNX Runtime and AdmmNn.Tool.any for other platforms, without ONNX Runtime's
+#   natives; `dotnet tool install AdmmNn.Tool` picks one), AdmmNn.Build (the MSBuild task package, carrying the tool
+#   under tools/admmnn/ without ONNX Runtime's natives: compression never needs them).
 # Every run gets a fresh version (0.1.0-dev.<UTC timestamp> unless ADMMNN_PACK_VERSION is set): NuGet caches a package by
 # id+version, so repacking under the same version would be silently stale.
 #

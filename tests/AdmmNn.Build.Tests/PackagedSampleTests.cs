@@ -79,7 +79,13 @@ public sealed partial class PackagedSampleTests : IDisposable
         }, Timeout, "admmnn", "--version");
         Assert.True(viaDotnet.ExitCode == 0, viaDotnet.Output);
         Assert.Equal(direct.Trim(), viaDotnet.Output.Trim());
-        Step("dotnet tool install + dotnet admmnn --version");
+        // The installed tool (AdmmNn.Tool.linux-x64 here) carries the bundled targets and ONNX Runtime's package.
+        var plugins = Run(Path.Combine(tools, "dotnet-admmnn"), "plugins");
+        Assert.Contains(plugins.Split('\n'), l => l.StartsWith("fpga ", StringComparison.Ordinal));
+        var ort = Run(Path.Combine(tools, "dotnet-admmnn"), "evaluate", Path.Combine(_dir.Path, "samples", "models", "lenet5-fashion.onnx"),
+            "--data", "fashion-mnist", "--limit", "100", "--runtime", "ort");
+        Assert.Contains("runtime     onnxruntime 1.32.0", ort);
+        Step("dotnet tool install + dotnet admmnn --version, plugins, evaluate --runtime ort");
 
         // 1. First build: compresses, packs and embeds; the app classifies with the embedded model.
         var first = Build();

@@ -11,6 +11,10 @@ internal static class BuiltPlugins
 
     public static string ThrowingPath => PathOf("ThrowingPlugin");
 
+    public static string FutureContractPath => PathOf("FutureContractPlugin");
+
+    public static string RowCapPath => PathOf("RowCapPlugin");
+
     public static string FolderOf(string dll) => Path.GetDirectoryName(dll)!;
 
     private static string PathOf(string name)

@@ -23,6 +23,8 @@ public static class CompressionJob
         ArgumentNullException.ThrowIfNull(request);
         if (request.Resume && request.CheckpointDirectory is null)
             throw DiagnosticException.Error(DiagnosticCodes.BadInput, "resuming needs the checkpoint directory of the run to continue");
+        if (request.MaxAccuracyDrop is { } limit && !(limit >= 0 && limit <= 1))
+            throw DiagnosticException.Error(DiagnosticCodes.BadInput, $"the accuracy-drop limit must be a fraction in [0,1], got {limit}");
         var policy = LoadPolicy(request);
         var graph = LoadModel(request);
         var train = LoadData(request, train: true);

@@ -44,7 +44,7 @@ public class CliVerbTests
 
         Assert.Equal(ExitCodes.Ok, code);
         var lines = output.Split('\n');
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^rowcap\s+1\.0\s+constraint\s+1\.0\s+--plugin\s"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^rowcap\s+1\.0\s+constraint\s+{AdmmNn.Abstractions.Plugins.ContractVersion.Major}\.{AdmmNn.Abstractions.Plugins.ContractVersion.Minor}\s+--plugin\s"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^extension\s+name\s+plugin\s+description$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^constraint kind\s+row-cap\s+rowcap\s+at most k nonzeros per output row$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^model format\s+onnx\s+onnx\s+\.onnx"));

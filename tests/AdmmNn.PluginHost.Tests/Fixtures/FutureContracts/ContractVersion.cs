@@ -1,11 +1,11 @@
 namespace AdmmNn.Abstractions.Plugins;
 
-/// <summary>Contract 1.1: one minor version ahead of the host under test.</summary>
+/// <summary>Contract 1.99: minor versions ahead of the host under test (far enough that the host's own bumps stay below it).</summary>
 public static class ContractVersion
 {
     /// <summary>Incremented on any breaking change to a public contract.</summary>
     public const int Major = 1;
 
     /// <summary>Incremented when contracts gain members in a compatible way.</summary>
-    public const int Minor = 1;
+    public const int Minor = 99;
 }

@@ -1,3 +1,4 @@
+using AdmmNn.Shared;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -82,10 +83,7 @@ internal sealed class TimingCache
         if (Path is null) return;
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var temp = Path + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(entries, Options));
-            File.Move(temp, Path, overwrite: true);
+            AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(entries, Options), createDirectory: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

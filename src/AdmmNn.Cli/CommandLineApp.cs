@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using AdmmNn.Cli.Commands;
+using AdmmNn.Diagnostics;
 
 namespace AdmmNn.Cli;
 
@@ -46,7 +47,7 @@ public static class CommandLineApp
         if (parse.Errors.Count > 0)
         {
             // Bad command lines are user errors (exit 2), reported on stderr with a pointer to the right help.
-            foreach (var error in parse.Errors) console.Error.WriteLine($"error: {error.Message}");
+            foreach (var error in parse.Errors) console.Report(Diagnostic.Error(DiagnosticCodes.BadInput, error.Message));
             console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
             return ExitCodes.UserError;
         }
@@ -75,27 +76,29 @@ public static class CommandLineApp
         return string.Join(' ', names);
     }
 
-    /// <summary>Turns an exception into a message on stderr and an exit code.</summary>
+    /// <summary>Turns an exception into a diagnostic on stderr and an exit code.</summary>
     public static int Report(Exception ex, CliConsole console, bool verbose)
     {
+        ArgumentNullException.ThrowIfNull(console);
         if (ex is TargetInvocationException { InnerException: { } inner }) ex = inner;
         switch (ex)
         {
             case UserErrorException user:
-                console.Error.WriteLine($"error: {user.Message}");
+                console.Report(Diagnostic.Error(user.Code, user.Message), user.Message);
                 if (verbose) console.Error.WriteLine(user);
                 return user.ExitCode;
             case OperationCanceledException:
                 console.Error.WriteLine("cancelled");
                 return ExitCodes.Cancelled;
             default:
-                if (UserErrors.TryDescribe(ex, out var message))
+                if (UserErrors.Describe(ex) is { } diagnostic)
                 {
-                    console.Error.WriteLine($"error: {message}");
+                    console.Report(diagnostic, ex.Message);
                     if (verbose) console.Error.WriteLine(ex);
                     return ExitCodes.UserError;
                 }
-                console.Error.WriteLine($"internal error: {ex.Message}");
+                if (console.ForMSBuild) console.Report(Diagnostic.Error(DiagnosticCodes.ToolFailed, $"internal error: {ex.Message.ReplaceLineEndings(" ")}"));
+                else console.Error.WriteLine($"internal error: {ex.Message}");
                 console.Error.WriteLine(ex);
                 return ExitCodes.InternalError;
         }

@@ -1,3 +1,4 @@
+using AdmmNn.Shared;
 using AdmmNn.Core.Compression;
 using AdmmNn.Core.Hardware;
 
@@ -57,10 +58,5 @@ public static class ReportWriter
         return html;
     }
 
-    private static void WriteAtomically(string path, string content)
-    {
-        var temp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string content) => AtomicFile.WriteAllText(path, content);
 }

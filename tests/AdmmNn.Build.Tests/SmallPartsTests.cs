@@ -85,13 +85,23 @@ public sealed class SmallPartsTests
     }
 
     [Fact]
-    public void Accuracy_figures_are_read_from_the_report()
+    public void Tool_diagnostic_lines_are_read_as_typed_and_other_lines_are_not()
     {
-        using var dir = new TempDirectory();
-        var path = dir.Write("report.json", "{\"model\":\"x\",\"baselineAccuracy\":0.91,\"finalAccuracy\":0.895,\"layers\":[{\"name\":\"a\"}]}");
-        var figures = AccuracyFigures.TryRead(path);
-        Assert.NotNull(figures);
-        Assert.Equal(0.015, figures!.Drop, 9);
-        Assert.Null(AccuracyFigures.TryRead(dir.Write("other.json", "{\"layers\":[]}")));
+        // The exact line the tool writes under ADMMNN_MSBUILD=1 (AdmmNn.Cli.Tests checks the tool's side).
+        var line = "admmnn-diagnostic: {\"severity\":\"error\",\"code\":\"ADMMNN011\",\"message\":\"layers[0].prune.keep must be in (0,1], got 1.5 (see \\\"keep\\\")\",\"file\":\"/app/admmnn.json\",\"line\":7,\"column\":0}";
+        var diagnostic = ToolDiagnostic.TryRead(line);
+        Assert.NotNull(diagnostic);
+        Assert.False(diagnostic!.IsWarning);
+        Assert.Equal(("ADMMNN011", "/app/admmnn.json", 7, 0), (diagnostic.Code, diagnostic.File, diagnostic.Line, diagnostic.Column));
+        Assert.Equal("layers[0].prune.keep must be in (0,1], got 1.5 (see \"keep\")", diagnostic.Message);
+
+        var warning = ToolDiagnostic.TryRead("admmnn-diagnostic: {\"severity\":\"warning\",\"code\":\"ADMMNN030\",\"message\":\"m\",\"file\":null,\"line\":0,\"column\":0}");
+        Assert.True(warning!.IsWarning);
+        Assert.Null(warning.File);
+
+        // Text is never mined for meaning: an "error:" line, even in the canonical MSBuild form, is a message.
+        Assert.Null(ToolDiagnostic.TryRead("error: policy.json:3: layers[0] is bad"));
+        Assert.Null(ToolDiagnostic.TryRead("policy.json(3,5): error ADMMNN011: bad"));
+        Assert.Null(ToolDiagnostic.TryRead("admmnn-diagnostic: {not json"));
     }
 }

@@ -99,4 +99,21 @@ public sealed class CommandLineAppTests
         Assert.Equal(3, code);
         Assert.Equal("error: bad gate" + Environment.NewLine, error.ToString());
     }
+
+    [Fact]
+    public void Under_msbuild_a_policy_error_is_one_diagnostic_line_with_code_file_and_line()
+    {
+        var error = new StringWriter();
+        var ex = new AdmmNn.Core.Policy.PolicyException("/app/admmnn.json", 7, "layers[0].prune.keep", "must be in (0,1], got 1.5");
+
+        var code = CommandLineApp.Report(ex, new CliConsole(TextWriter.Null, error, false, ForMSBuild: true), verbose: false);
+
+        Assert.Equal(ExitCodes.UserError, code);
+        Assert.Equal("admmnn-diagnostic: {\"severity\":\"error\",\"code\":\"ADMMNN011\",\"message\":\"layers[0].prune.keep must be in (0,1], got 1.5\"," +
+            "\"file\":\"/app/admmnn.json\",\"line\":7,\"column\":0}", error.ToString().TrimEnd());
+
+        var plain = new StringWriter();
+        CommandLineApp.Report(ex, new CliConsole(TextWriter.Null, plain, false), verbose: false);
+        Assert.Equal("error: /app/admmnn.json:7: layers[0].prune.keep must be in (0,1], got 1.5", plain.ToString().TrimEnd());
+    }
 }

@@ -12,6 +12,9 @@ internal static class BuiltPlugins
     public static string ThrowingPath => PathOf("ThrowingPlugin");
 
     public static string OwnProtobufPath => PathOf("OwnProtobufPlugin");
+    public static string FutureContractPath => PathOf("FutureContractPlugin");
+
+    public static string RowCapPath => PathOf("RowCapPlugin");
 
     public static string FolderOf(string dll) => Path.GetDirectoryName(dll)!;
 

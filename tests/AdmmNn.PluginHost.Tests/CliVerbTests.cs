@@ -38,6 +38,64 @@ public class CliVerbTests
     }
 
     [Fact]
+    public void Plugins_lists_what_each_plugin_adds_including_constraint_kinds()
+    {
+        var (code, output, _) = Run("plugins", "--plugin", BuiltPlugins.RowCapPath);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.Split('\n');
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^rowcap\s+1\.0\s+constraint\s+{AdmmNn.Abstractions.Plugins.ContractVersion.Major}\.{AdmmNn.Abstractions.Plugins.ContractVersion.Minor}\s+--plugin\s"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^extension\s+name\s+plugin\s+description$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^constraint kind\s+row-cap\s+rowcap\s+at most k nonzeros per output row$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^model format\s+onnx\s+onnx\s+\.onnx"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^hardware target\s+fpga\s+fpga\s"));
+    }
+
+    [Fact]
+    public void Compress_with_a_plugin_constraint_kind_writes_a_model_whose_weights_satisfy_it()
+    {
+        using var temp = new TempDirectory();
+        var policy = temp.WriteFile("rowcap.json", RowCapPolicy);
+        var output = temp.Combine("out", "rowcap.onnx");
+
+        var (code, stdout, error) = Run("compress", RepoPaths.Combine("samples", "models", "lenet5-fashion.onnx"), "--policy", policy,
+            "--out", output, "--plugin", BuiltPlugins.RowCapPath);
+
+        Assert.True(code == ExitCodes.Ok, stdout + error);
+        // Read back from the file: every output row of fc1 (500 x 800) and fc2 (10 x 500) keeps at most k = 6 weights.
+        using var stream = File.OpenRead(output);
+        var graph = new AdmmNn.Plugins.Onnx.OnnxFormat().Read(stream, temp.Path);
+        foreach (var name in new[] { "fc1.weight", "fc2.weight" })
+        {
+            var init = graph.Initializers.Single(i => i.Name == name);
+            var (rows, columns) = ((int)init.Dims[0], (int)init.Dims[1]);
+            var values = init.Floats!;
+            var perRow = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, columns).Count(c => values[r * columns + c] != 0)).ToList();
+            Assert.All(perRow, n => Assert.InRange(n, 0, 6));
+            Assert.True(perRow.Sum() > rows, $"{name}: the cap is met by keeping weights, not by zeroing the layer");
+        }
+        Assert.Contains("row-cap, at most 6 of 800 per row", File.ReadAllText(temp.Combine("out", "report.json")));
+    }
+
+    /// <summary>Plugin kind <c>row-cap</c> on the fully connected layers; trains for seconds.</summary>
+    internal const string RowCapPolicy = """
+        {
+          "seed": 5,
+          "layers": [
+            { "match": "fc*.weight", "constraint": { "kind": "row-cap", "k": 6 } }
+          ],
+          "schedule": {
+            "batchSize": 32, "maxBatchesPerEpoch": 3, "admmInterval": 1, "monitorSamples": 50,
+            "admmPrune": { "epochs": 1, "learningRate": 0.0005 },
+            "retrain": { "epochs": 1, "learningRate": 0.0005 },
+            "admmQuantize": { "epochs": 0 },
+            "finetune": { "epochs": 0 }
+          },
+          "data": { "trainSamples": 200, "testSamples": 100 }
+        }
+        """;
+
+    [Fact]
     public void Targets_lists_every_target_and_prints_a_default_profile()
     {
         var (code, output, _) = Run("targets", "--plugin", BuiltPlugins.FolderOf(BuiltPlugins.SamplePath));

@@ -150,6 +150,20 @@ public class PluginLoadingTests
     }
 
     [Fact]
+    public void A_plugin_compiled_against_a_newer_contract_is_refused_although_its_manifest_claims_the_hosts()
+    {
+        // Its manifest comes from PluginManifest.ForCurrentContract, which runs in the host: it says what the host says.
+        // The stamp the compiler baked in from the contracts it saw says 1.99, and that is what counts.
+        var catalog = Load([BuiltPlugins.FutureContractPath, BuiltPlugins.SamplePath]);
+
+        var failure = Assert.Single(catalog.Failures);
+        Assert.Equal(BuiltPlugins.FutureContractPath, failure.Path);
+        Assert.Equal($"plugin 'newer' was compiled against contract 1.99, newer than this host's {ContractVersion.Major}.{ContractVersion.Minor}; " +
+            $"update admmnn or build the plugin against contract {ContractVersion.Major}.{ContractVersion.Minor}", failure.Reason);
+        Assert.Equal("acme", Assert.Single(catalog.Plugins).Manifest.Name);
+    }
+
+    [Fact]
     public void A_throwing_constructor_is_reported_with_its_message()
     {
         var catalog = Load([BuiltPlugins.SamplePath], environment: BuiltPlugins.ThrowingPath);

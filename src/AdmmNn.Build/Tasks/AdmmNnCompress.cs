@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using AdmmNn.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
@@ -14,6 +15,8 @@ namespace AdmmNn.Build.Tasks;
 /// <c>admmnn pack</c>), so training and plugins never load into the MSBuild node. Work happens in a staging folder
 /// next to <see cref="OutputFile"/>; the packed model appears there only by a final rename, so a failed or cancelled
 /// build leaves no output behind. Finished compressions go to a content-hash cache that a clean build reuses.
+/// The gates run in the tool (<c>--max-accuracy-drop</c>, <c>pack --max-bytes</c>), and the tool reports every problem
+/// as a typed diagnostic line (code, file, line, column) that the task logs as it is: the task reads no meaning into text.
 /// </summary>
 public sealed class AdmmNnCompress : Task, ICancelableTask
 {
@@ -94,8 +97,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         try
         {
             var packed = Path.Combine(staging, name + ".admmnn");
-            if (!Produce(name, staging, packed)) return false;
-            if (!CheckGates(staging, packed, accuracyGate, sizeGate)) return false;
+            if (!Produce(name, staging, packed, accuracyGate, sizeGate)) return false;
             Publish(staging, packed);
             return !Log.HasLoggedErrors;
         }
@@ -105,7 +107,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         }
     }
 
-    private bool Produce(string name, string staging, string packed)
+    private bool Produce(string name, string staging, string packed, double? accuracyGate, long? sizeGate)
     {
         var cache = UseCache ? new CompressionCache(CacheRoot()) : null;
         string? key = null;
@@ -113,7 +115,8 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         {
             try
             {
-                key = CompressionCache.ComputeKey(KeyParts());
+                // The gates are part of the key: an entry exists only for a run that passed the same gates.
+                key = CompressionCache.ComputeKey(KeyParts(accuracyGate, sizeGate));
                 var entry = cache.TryGet(key);
                 if (entry != null)
                 {
@@ -140,7 +143,11 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         if (!string.IsNullOrEmpty(Data)) compressArguments.AddRange(new[] { "--data", Data! });
         if (!string.IsNullOrEmpty(HardwareTarget)) compressArguments.AddRange(new[] { "--target", HardwareTarget! });
         foreach (var plugin in PluginPaths()) compressArguments.AddRange(new[] { "--plugin", plugin });
+        if (accuracyGate is { } drop) compressArguments.AddRange(new[] { "--max-accuracy-drop", drop.ToString("R", CultureInfo.InvariantCulture) });
         compressArguments.AddRange(CompressArguments);
+        var packArguments = new List<string> { "pack", compressed, "--out", packed };
+        foreach (var plugin in PluginPaths()) packArguments.AddRange(new[] { "--plugin", plugin });
+        if (sizeGate is { } bytes) packArguments.AddRange(new[] { "--max-bytes", bytes.ToString(CultureInfo.InvariantCulture) });
 
         var engine = BuildEngine as IBuildEngine3;
         engine?.Yield(); // Training takes a while: let the node build other projects meanwhile.
@@ -148,7 +155,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         {
             if (!RunStep("compress", compressArguments, compressed)) return false;
             Log.LogMessage(MessageImportance.High, $"AdmmNn: packing {Path.GetFileName(OutputFile)}");
-            if (!RunStep("pack", new List<string> { "pack", compressed, "--out", packed }, packed)) return false;
+            if (!RunStep("pack", packArguments, packed)) return false;
         }
         finally
         {
@@ -177,8 +184,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
     private bool RunStep(string verb, List<string> arguments, string expectedOutput)
     {
         if (_cancellation.IsCancellationRequested) return Cancelled(verb);
-        var parser = new ToolOutputParser(Policy is { Length: > 0 } ? Path.GetFullPath(Policy) : null, Path.GetFullPath(Model));
-        var errorsBefore = 0;
+        var errors = 0;
         var lastErrorLines = new Queue<string>();
         var process = new ToolProcess(Path.GetFullPath(ToolPath), WorkingDirectory is { Length: > 0 } ? WorkingDirectory! : Directory.GetCurrentDirectory(), ToolEnvironment());
         int exitCode;
@@ -186,26 +192,26 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         {
             exitCode = process.Run(arguments, (line, isError) =>
             {
-                var diagnostic = parser.Parse(line);
+                var diagnostic = ToolDiagnostic.TryRead(line);
                 lock (lastErrorLines)
                 {
-                    if (isError)
+                    if (diagnostic == null)
                     {
-                        lastErrorLines.Enqueue(line);
-                        if (lastErrorLines.Count > 5) lastErrorLines.Dequeue();
+                        if (isError)
+                        {
+                            lastErrorLines.Enqueue(line);
+                            if (lastErrorLines.Count > 5) lastErrorLines.Dequeue();
+                        }
+                        Log.LogMessage(MessageImportance.Normal, "  admmnn " + verb + ": " + line);
                     }
-                    switch (diagnostic.Kind)
+                    else if (diagnostic.IsWarning)
                     {
-                        case ToolLineKind.Error:
-                            errorsBefore++;
-                            Log.LogError(null, diagnostic.Code, null, diagnostic.File ?? Model, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Text);
-                            break;
-                        case ToolLineKind.Warning:
-                            Log.LogWarning(null, diagnostic.Code, null, diagnostic.File ?? Model, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Text);
-                            break;
-                        default:
-                            Log.LogMessage(MessageImportance.Normal, "  admmnn " + verb + ": " + line);
-                            break;
+                        Log.LogWarning(null, diagnostic.Code, null, diagnostic.File ?? Model, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
+                    }
+                    else
+                    {
+                        errors++;
+                        Log.LogError(null, diagnostic.Code, null, diagnostic.File ?? Model, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
                     }
                 }
             }, _cancellation.Token);
@@ -216,20 +222,21 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
             return false;
         }
 
-        if (exitCode == -1 || exitCode == 130 || _cancellation.IsCancellationRequested) return Cancelled(verb);
-        if (exitCode == 0)
+        if (exitCode == -1 || exitCode == ToolExitCodes.Cancelled || _cancellation.IsCancellationRequested) return Cancelled(verb);
+        if (exitCode == ToolExitCodes.Ok)
         {
             if (File.Exists(expectedOutput)) return true;
             Log.LogError(null, DiagnosticCodes.MissingOutput, null, Model, 0, 0, 0, 0, $"admmnn {verb} reported success but wrote no {Path.GetFileName(expectedOutput)}.");
             return false;
         }
-        if (errorsBefore == 0)
+        if (errors == 0)
         {
+            // A tool that failed without a diagnostic (an older tool, a crash before it could write one): the exit code says what kind.
             var tail = string.Join(" | ", lastErrorLines);
             var (code, what) = exitCode switch
             {
-                2 => (DiagnosticCodes.BadInput, "rejected its input"),
-                3 => (DiagnosticCodes.AccuracyGate, "failed a gate"),
+                ToolExitCodes.UserError => (DiagnosticCodes.BadInput, "rejected its input"),
+                ToolExitCodes.GateFailed => (DiagnosticCodes.AccuracyGate, "failed a gate"),
                 _ => (DiagnosticCodes.ToolFailed, "failed"),
             };
             Log.LogError(null, code, null, Model, 0, 0, 0, 0, $"admmnn {verb} {what} (exit code {exitCode})" + (tail.Length > 0 ? ": " + tail : "."));
@@ -241,36 +248,6 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
     {
         Log.LogMessage(MessageImportance.High, $"AdmmNn: {verb} cancelled; no output written.");
         return false;
-    }
-
-    private bool CheckGates(string staging, string packed, double? accuracyGate, long? sizeGate)
-    {
-        if (accuracyGate is { } maxDrop)
-        {
-            var figures = AccuracyFigures.TryRead(Path.Combine(staging, "report.json"));
-            if (figures is null)
-            {
-                Log.LogError(null, DiagnosticCodes.GateUnavailable, null, Model, 0, 0, 0, 0,
-                    "MaxAccuracyDrop is set but the compression report has no baselineAccuracy/finalAccuracy.");
-                return false;
-            }
-            if (figures.Drop > maxDrop + 1e-12)
-            {
-                Log.LogError(null, DiagnosticCodes.AccuracyGate, null, Model, 0, 0, 0, 0, string.Format(CultureInfo.InvariantCulture,
-                    "Accuracy dropped by {0:P2} ({1:P2} -> {2:P2}), more than MaxAccuracyDrop {3:P2}.", figures.Drop, figures.Baseline, figures.Final, maxDrop));
-                return false;
-            }
-            Log.LogMessage(MessageImportance.Normal, string.Format(CultureInfo.InvariantCulture,
-                "AdmmNn: accuracy {0:P2} -> {1:P2} (gate {2:P2})", figures.Baseline, figures.Final, maxDrop));
-        }
-        var size = new FileInfo(packed).Length;
-        if (sizeGate is { } maxBytes && size > maxBytes)
-        {
-            Log.LogError(null, DiagnosticCodes.SizeGate, null, Model, 0, 0, 0, 0, string.Format(CultureInfo.InvariantCulture,
-                "The packed model is {0:N0} bytes, more than MaxModelBytes {1:N0}.", size, maxBytes));
-            return false;
-        }
-        return true;
     }
 
     private void Publish(string staging, string packed)
@@ -339,7 +316,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         return true;
     }
 
-    private IEnumerable<KeyValuePair<string, string>> KeyParts()
+    private IEnumerable<KeyValuePair<string, string>> KeyParts(double? accuracyGate, long? sizeGate)
     {
         yield return Pair("format", "admmnn-build-cache-1");
         yield return Pair("model", Path.GetFullPath(Model));
@@ -351,6 +328,8 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         yield return Pair("data-root", Environment.GetEnvironmentVariable("ADMMNN_DATA") ?? "");
         yield return Pair("target", HardwareTarget ?? "");
         yield return Pair("arguments", string.Join("\n", CompressArguments));
+        yield return Pair("max-accuracy-drop", accuracyGate?.ToString("R", CultureInfo.InvariantCulture) ?? "");
+        yield return Pair("max-bytes", sizeGate?.ToString(CultureInfo.InvariantCulture) ?? "");
         // By content: a rebuilt plugin may estimate differently, so it must not reuse. A folder by all its files; a .dll by
         // its bytes and its .deps.json (its dependencies' versions), not its folder, which may be a bin folder of other things.
         foreach (var plugin in PluginPaths())
@@ -384,7 +363,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
     private static Dictionary<string, string> ToolEnvironment() => new()
     {
         // Tells the tool its output is read by MSBuild: plain lines, canonical error format.
-        ["ADMMNN_MSBUILD"] = "1",
+        [DiagnosticCodes.MSBuildVariable] = "1",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         ["DOTNET_NOLOGO"] = "1",
     };

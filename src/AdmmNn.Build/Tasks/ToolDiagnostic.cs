@@ -1,34 +1,59 @@
+using System.IO;
+using System.Runtime.Serialization;
+using System.Runtime.Serialization.Json;
+using System.Text;
+using AdmmNn.Diagnostics;
+
 namespace AdmmNn.Build.Tasks;
 
-/// <summary>One line of the tool's output, classified: an error or warning (with code and location when known) or a message.</summary>
+/// <summary>
+/// One diagnostic the tool wrote under MSBuild (<see cref="DiagnosticCodes.LinePrefix"/> + JSON): severity, code, file,
+/// line, column and message as the tool typed them where the problem arose. The task logs them as they are.
+/// </summary>
+[DataContract]
 internal sealed class ToolDiagnostic
 {
-    /// <summary>Creates a classified line.</summary>
-    public ToolDiagnostic(ToolLineKind kind, string? code, string? file, int line, int column, string text)
-    {
-        Kind = kind;
-        Code = code;
-        File = file;
-        Line = line;
-        Column = column;
-        Text = text;
-    }
+    private static readonly DataContractJsonSerializer Serializer = new(typeof(ToolDiagnostic));
 
-    /// <summary>Error, warning or plain message.</summary>
-    public ToolLineKind Kind { get; }
+    /// <summary><c>error</c> or <c>warning</c>.</summary>
+    [DataMember(Name = "severity")]
+    public string Severity { get; set; } = "error";
 
-    /// <summary>The ADMMNN code, or null for messages.</summary>
-    public string? Code { get; }
+    /// <summary>The ADMMNN code.</summary>
+    [DataMember(Name = "code")]
+    public string Code { get; set; } = DiagnosticCodes.ToolFailed;
 
-    /// <summary>The file the diagnostic points at, or null.</summary>
-    public string? File { get; }
+    /// <summary>The message, without the location.</summary>
+    [DataMember(Name = "message")]
+    public string Message { get; set; } = "";
+
+    /// <summary>The file it points at, or null.</summary>
+    [DataMember(Name = "file")]
+    public string? File { get; set; }
 
     /// <summary>1-based line, 0 when unknown.</summary>
-    public int Line { get; }
+    [DataMember(Name = "line")]
+    public int Line { get; set; }
 
     /// <summary>1-based column, 0 when unknown.</summary>
-    public int Column { get; }
+    [DataMember(Name = "column")]
+    public int Column { get; set; }
 
-    /// <summary>The message text.</summary>
-    public string Text { get; }
+    /// <summary>True for warnings.</summary>
+    public bool IsWarning => Severity == "warning";
+
+    /// <summary>Reads a diagnostic line; null for any other line (progress, tables), which the task logs as a message.</summary>
+    public static ToolDiagnostic? TryRead(string line)
+    {
+        if (line == null || !line.StartsWith(DiagnosticCodes.LinePrefix, System.StringComparison.Ordinal)) return null;
+        try
+        {
+            using var json = new MemoryStream(Encoding.UTF8.GetBytes(line.Substring(DiagnosticCodes.LinePrefix.Length)));
+            return Serializer.ReadObject(json) as ToolDiagnostic;
+        }
+        catch (SerializationException)
+        {
+            return null;
+        }
+    }
 }

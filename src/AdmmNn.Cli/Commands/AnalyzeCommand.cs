@@ -31,10 +31,10 @@ public static class AnalyzeCommand
         command.Options.Add(check);
         command.SetAction(parse =>
         {
-            var catalog = CliPlugins.LoadCatalog(parse, console);
-            var hardware = CliPlugins.CreateTarget(catalog, parse.GetValue(target)!, parse.GetValue(profile));
+            var plugins = CliPlugins.Load(parse, console);
+            var hardware = CliPlugins.CreateTarget(plugins, parse.GetValue(target)!, parse.GetValue(profile));
             var path = parse.GetValue(model)!;
-            var graph = BuiltInFormats.CreateStore(CliPlugins.PluginFormats(catalog)).Load(path);
+            var graph = plugins.Models.Load(path);
             HardwareAnalysis analysis;
             try
             {
@@ -42,7 +42,7 @@ public static class AnalyzeCommand
             }
             catch (ShapeInferenceException ex)
             {
-                throw new UserErrorException($"{path}: {ex.Message}", inner: ex);
+                throw new UserErrorException($"{path}: {ex.Message} with --input-shape", inner: ex, code: AdmmNn.Diagnostics.DiagnosticCodes.Model);
             }
             Write(console, Path.GetFileName(path), analysis);
             var recorded = StructureMetadata.Read(graph);

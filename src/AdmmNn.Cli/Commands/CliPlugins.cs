@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Abstractions.Plugins;
+using AdmmNn.Core.Plugins;
+using AdmmNn.Diagnostics;
 using AdmmNn.PluginHost.Catalog;
 using AdmmNn.PluginHost.Discovery;
 using AdmmNn.Plugins.Onnx;
@@ -33,11 +34,14 @@ public static class CliPlugins
     /// <summary>Loads the catalog for this invocation; refused plugins are warned about on stderr unless <paramref name="quiet"/>.</summary>
     public static PluginCatalog LoadCatalog(ParseResult parse, CliConsole console, bool quiet = false)
     {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(console);
         var catalog = PluginCatalog.LoadStandard(BuiltIn(), parse.GetValue(PluginPaths) ?? []);
         VerbCatalogs.Value?.Add(catalog);
         if (!quiet)
             foreach (var failure in catalog.Failures)
-                console.Error.WriteLine($"warning: plugin {failure.Path} ({failure.Source.Describe()}) not loaded: {failure.Reason}");
+                console.Report(Diagnostic.Warning(DiagnosticCodes.ToolWarning, $"plugin not loaded ({failure.Source.Describe()}): {failure.Reason}", failure.Path),
+                    $"plugin {failure.Path} ({failure.Source.Describe()}) not loaded: {failure.Reason}");
         return catalog;
     }
 
@@ -62,20 +66,26 @@ public static class CliPlugins
         }
     }
 
-    /// <summary>Model formats added by loaded (not built-in) plugins, for <see cref="BuiltInFormats.CreateStore"/>.</summary>
-    public static IEnumerable<IModelFormat> PluginFormats(PluginCatalog catalog) =>
-        catalog.ModelFormats.Where(f => f.Plugin.Source != PluginSource.BuiltIn).Select(f => f.Item);
+    /// <summary>
+    /// The loaded plugins as every verb uses them: model formats (built-in first), constraint kinds and targets. Loads the
+    /// catalog; see <see cref="LoadCatalog"/> for <paramref name="quiet"/>.
+    /// </summary>
+    public static PluginSet Load(ParseResult parse, CliConsole console, bool quiet = false) => ToSet(LoadCatalog(parse, console, quiet));
 
-    /// <summary>The factory named <paramref name="name"/>; a user error listing the known targets otherwise.</summary>
-    public static IHardwareTargetFactory FindTarget(PluginCatalog catalog, string name) =>
-        catalog.FindTarget(name) ?? throw new UserErrorException(
-            $"unknown target '{name}' (known: {(catalog.HardwareTargets.Count == 0 ? "none" : string.Join(", ", catalog.HardwareTargets.Select(t => t.Item.Name)))}; " +
-            "add one with --plugin PATH)");
+    /// <summary>The extensions of <paramref name="catalog"/> as a <see cref="PluginSet"/>.</summary>
+    public static PluginSet ToSet(PluginCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        // The built-in formats lead, whether or not the catalog lists their plugin, so they win on a shared extension.
+        var formats = BuiltInFormats.All.Concat(catalog.ModelFormats.Where(f => f.Plugin.Source != PluginSource.BuiltIn).Select(f => f.Item));
+        return new PluginSet(formats, catalog.ConstraintKinds.Select(c => c.Item), catalog.HardwareTargets.Select(t => t.Item));
+    }
 
     /// <summary>Creates the target from the profile file at <paramref name="profilePath"/> (null: the default profile).</summary>
-    public static IHardwareTarget CreateTarget(PluginCatalog catalog, string name, string? profilePath)
+    public static IHardwareTarget CreateTarget(PluginSet plugins, string name, string? profilePath)
     {
-        var factory = FindTarget(catalog, name);
+        ArgumentNullException.ThrowIfNull(plugins);
+        var factory = plugins.FindTarget(name);
         JsonElement? profile = null;
         if (profilePath is not null)
         {

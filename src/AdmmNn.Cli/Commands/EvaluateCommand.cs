@@ -30,7 +30,7 @@ public static class EvaluateCommand
         command.Arguments.Add(model);
         foreach (var option in new Option[] { data, dataDir, runtime, batchSize, limit, threads }) command.Options.Add(option);
         command.SetAction(parse => Run(console,
-            () => BuiltInFormats.CreateStore(CliPlugins.PluginFormats(CliPlugins.LoadCatalog(parse, console, quiet: true))), parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(runtime)!,
+            () => CliPlugins.Load(parse, console, quiet: true).Models, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(runtime)!,
             parse.GetValue(batchSize), parse.GetValue(limit), parse.GetValue(threads)));
         return command;
     }

@@ -1,3 +1,4 @@
+using AdmmNn.Shared;
 using System.CommandLine;
 using System.Globalization;
 using AdmmNn.Plugins.Onnx;
@@ -27,7 +28,7 @@ public static class ExportCommand
         command.Options.Add(opset);
         command.Options.Add(noSparse);
         command.SetAction(parse => Run(console, parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(compact), parse.GetValue(opset), parse.GetValue(noSparse),
-            () => BuiltInFormats.CreateStore(CliPlugins.PluginFormats(CliPlugins.LoadCatalog(parse, console, quiet: true)))));
+            () => CliPlugins.Load(parse, console, quiet: true).Models));
         return command;
     }
 
@@ -42,17 +43,7 @@ public static class ExportCommand
         CompactOnnxResult? result = compact ? CompactOnnxWriter.Export(graph, new CompactOnnxOptions { Opset = opset, SparseInitializers = !noSparse }) : null;
         var bytes = result?.Bytes ?? floatBytes;
 
-        // Atomic: write beside the target, then rename over it.
-        var temp = Path.Combine(directory, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, outPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.Write(outPath, stream => stream.Write(bytes));
 
         if (result is not null)
         {

@@ -15,7 +15,7 @@ public static class InspectCommand
         var model = new Argument<string>("model") { Description = "Model file (.onnx)." };
         command.Arguments.Add(model);
         command.SetAction(parse => Run(console, parse.GetValue(model)!,
-            () => BuiltInFormats.CreateStore(CliPlugins.PluginFormats(CliPlugins.LoadCatalog(parse, console, quiet: true)))));
+            () => CliPlugins.Load(parse, console, quiet: true).Models));
         return command;
     }
 

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using AdmmNn.Core.Compression;
+using AdmmNn.Diagnostics;
 using AdmmNn.Runtime;
 using AdmmNn.Runtime.Format;
+using AdmmNn.Shared;
 
 namespace AdmmNn.Cli.Commands;
 
@@ -15,47 +18,36 @@ public static class PackCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("pack", "Pack a (compressed) model into the .admmnn runtime format and show where every bit goes.");
-        var model = new Argument<string>("model") { Description = "Model file (.onnx)." };
+        var model = new Argument<string>("model") { Description = "Model file (.onnx, or a format a plugin adds)." };
         var output = new Option<string>("--out", "-o") { Description = "Packed file to write (.admmnn).", Required = true, HelpName = "FILE" };
+        var maxBytes = new Option<long?>("--max-bytes") { Description = "Size gate: exit code 3 when the packed file is larger than this many bytes.", HelpName = "BYTES" };
         command.Arguments.Add(model);
         command.Options.Add(output);
-        command.SetAction(parse => Run(console, parse.GetValue(model)!, parse.GetValue(output)!));
+        command.Options.Add(maxBytes);
+        command.SetAction(parse => Run(console, CliPlugins.Load(parse, console, quiet: true).Models.Load(parse.GetValue(model)!), parse.GetValue(model)!,
+            parse.GetValue(output)!, parse.GetValue(maxBytes)));
         return command;
     }
 
-    private static int Run(CliConsole console, string path, string outPath)
+    private static int Run(CliConsole console, AdmmNn.Abstractions.Models.ModelGraph graph, string path, string outPath, long? maxBytes)
     {
-        var graph = BuiltInFormats.CreateStore().Load(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
         if (!Directory.Exists(directory)) throw new UserErrorException($"{outPath}: folder '{directory}' does not exist");
 
-        // Atomic: write beside the target, then rename over it.
-        var temp = Path.Combine(directory, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp");
-        PackedModelSummary summary;
+        PackedModelSummary? summary = null;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                try
-                {
-                    summary = PackedModelWriter.Write(graph, stream);
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new UserErrorException($"{path}: cannot pack: {ex.Message}", inner: ex);
-                }
-            }
-            File.Move(temp, outPath, overwrite: true);
+            AtomicFile.Write(outPath, stream => summary = PackedModelWriter.Write(graph, stream));
         }
-        finally
+        catch (ArgumentException ex)
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            throw new UserErrorException($"{path}: cannot pack: {ex.Message}", inner: ex, code: DiagnosticCodes.Model);
         }
 
         var table = new CliTable()
             .AddColumn("tensor").AddColumn("shape").AddColumn("encoding").AddColumn("nonzeros", true).AddColumn("code bits", true)
             .AddColumn("index bits", true).AddColumn("fillers", true).AddColumn("codebook bits", true).AddColumn("total bits", true).AddColumn("bytes", true);
-        foreach (var t in summary.Tensors)
+        foreach (var t in summary!.Tensors)
         {
             var p = t.Plan;
             var encoding = p.Levels == LevelKind.None ? Describe(p.Encoding) : $"{Describe(p.Encoding)} ({p.Levels.ToString().ToLowerInvariant()})";
@@ -85,7 +77,12 @@ public static class PackCommand
             console.Error.WriteLine($"warning: {outPath} was written, but AdmmNn.Runtime cannot run it: {ex.Message}");
         }
         console.Out.WriteLine($"wrote         {outPath}");
-        return ExitCodes.Ok;
+        if (maxBytes is not { } limit) return ExitCodes.Ok;
+        var gate = Gates.AtMost(Gates.MaxModelBytes, limit, new FileInfo(outPath).Length);
+        if (gate.Passed) return ExitCodes.Ok;
+        var failed = Gates.ToDiagnostic(gate, policy: null);
+        console.Report(failed, failed.Message);
+        return ExitCodes.GateFailed;
     }
 
     private static string Describe(TensorEncoding encoding) => encoding switch

@@ -10,7 +10,7 @@ public static class PluginsCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("plugins",
-            $"List plugins: name, version, kind, contract version and source (built-in, plugins/ beside the tool, {PluginDiscovery.EnvironmentVariable}, --plugin), and plugins that failed to load with the reason.");
+            $"List plugins: name, version, kind, contract version and source (built-in, plugins/ beside the tool, {PluginDiscovery.EnvironmentVariable}, --plugin); the model formats, constraint kinds and hardware targets they add; and plugins that failed to load with the reason.");
         command.SetAction(parse =>
         {
             var catalog = CliPlugins.LoadCatalog(parse, console, quiet: true);
@@ -22,6 +22,16 @@ public static class PluginsCommand
                 table.AddRow(m.Name, m.Version.ToString(), plugin.Kinds, $"{m.ContractMajor}.{m.ContractMinor}", plugin.Source.Describe(), plugin.Path);
             }
             table.Write(console);
+            // What the plugins add, by kind: every extension a policy, --target or a model path can name.
+            var extensions = new CliTable().AddColumn("extension").AddColumn("name").AddColumn("plugin").AddColumn("description");
+            foreach (var format in catalog.ModelFormats)
+                extensions.AddRow("model format", format.Item.Name, format.Plugin.Manifest.Name, string.Join(" ", format.Item.FileExtensions));
+            foreach (var kind in catalog.ConstraintKinds)
+                extensions.AddRow("constraint kind", kind.Item.Name, kind.Plugin.Manifest.Name, kind.Item.Description);
+            foreach (var target in catalog.HardwareTargets)
+                extensions.AddRow("hardware target", target.Item.Name, target.Plugin.Manifest.Name, target.Item.Description);
+            console.Out.WriteLine();
+            extensions.Write(console);
             if (catalog.Failures.Count > 0)
             {
                 console.Out.WriteLine();

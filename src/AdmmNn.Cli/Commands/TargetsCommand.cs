@@ -16,7 +16,7 @@ public static class TargetsCommand
             var catalog = CliPlugins.LoadCatalog(parse, console);
             if (parse.GetValue(profileOf) is { } name)
             {
-                console.Out.WriteLine(CliPlugins.FindTarget(catalog, name).DefaultProfileJson);
+                console.Out.WriteLine(CliPlugins.ToSet(catalog).FindTarget(name).DefaultProfileJson);
                 return ExitCodes.Ok;
             }
             var table = new CliTable().AddColumn("target").AddColumn("plugin").AddColumn("description");

@@ -47,7 +47,7 @@ public static class TrainCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(console, () => BuiltInFormats.CreateStore(CliPlugins.PluginFormats(CliPlugins.LoadCatalog(parse, console, quiet: true))), new TrainSettings(
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(console, () => CliPlugins.Load(parse, console, quiet: true).Models, new TrainSettings(
             parse.GetValue(arch)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(epochs), parse.GetValue(batchSize),
             parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(momentum), parse.GetValue(weightDecay), parse.GetValue(schedule)!,
             parse.GetValue(warmup), parse.GetValue(seed), parse.GetValue(threads) ?? Environment.ProcessorCount, parse.GetValue(limit), parse.GetValue(flip), parse.GetValue(output)), cancellation)));

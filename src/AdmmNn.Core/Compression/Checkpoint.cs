@@ -1,3 +1,4 @@
+using AdmmNn.Shared;
 using System.Text;
 using System.Text.Json;
 
@@ -45,10 +46,9 @@ internal sealed class Checkpoint
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
-        var temp = path + $".tmp-{Environment.ProcessId}";
-        using (var stream = File.Create(temp))
-        using (var w = new BinaryWriter(stream, Encoding.UTF8))
+        AtomicFile.Write(path, stream =>
         {
+            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             w.Write(Version);
             w.Write(Fingerprint);
@@ -83,9 +83,8 @@ internal sealed class Checkpoint
             }
             w.Write(OptimizerState.Length);
             w.Write(OptimizerState);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+            w.Flush();
+        });
     }
 
     public static bool Exists(string directory) => File.Exists(Path.Combine(directory, FileName));

@@ -1,3 +1,4 @@
+using AdmmNn.Shared;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -26,11 +27,7 @@ public static class ResultJson
     /// <summary>Writes <paramref name="result"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public static void Write(CompressionResult result, string path)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(temp, Serialize(result));
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.WriteAllText(path, Serialize(result), createDirectory: true);
     }
 
     /// <summary>Reads a result file.</summary>

@@ -29,7 +29,7 @@ public static class HardwareAwarePolicies
         var kinds = new Dictionary<string, string>();
         foreach (var layer in layers)
         {
-            var rule = policy.Layers.Find(r => r.Matches(layer.Name));
+            var rule = policy.Layers.FirstOrDefault(r => r.Matches(layer.Name));
             if (rule is null) continue;
             ruleOf[layer.Name] = rule;
             if (rule.Prune is { } prune && prune.Keep > 0)
@@ -47,30 +47,14 @@ public static class HardwareAwarePolicies
         {
             if (!ruleOf.TryGetValue(layer.Name, out var original)) continue;
             var decision = plan.For(layer.Name);
-            rewritten.Add(new LayerRule
+            // `with`: every field of the rule (and of the policy below) carries over unless named here.
+            rewritten.Add(original with
             {
                 Match = layer.Name,
                 Prune = decision is null ? original.Prune : decision.KeepDense ? null : PruneFor(decision, original.Prune!, options),
-                Quantize = original.Quantize,
-                Bias = original.Bias,
-                Constraint = original.Constraint,
-                Rho = original.Rho,
-                JsonPath = original.JsonPath,
             });
         }
-        return new CompressionPolicy
-        {
-            Description = policy.Description,
-            Seed = policy.Seed,
-            Deterministic = policy.Deterministic,
-            Layers = rewritten,
-            Schedule = policy.Schedule,
-            Data = policy.Data,
-            Gates = policy.Gates,
-            Hardware = policy.Hardware,
-            SourceFile = policy.SourceFile,
-            Locations = policy.Locations,
-        };
+        return policy with { Layers = rewritten };
     }
 
     private static PruneRule PruneFor(HardwareAwareDecision decision, PruneRule original, HardwareAwareOptions options)

@@ -37,7 +37,7 @@ public static class ShapeInference
                 dims = input.Dims.Select((d, k) => d < 0 && k == 0 ? 1 : d).ToArray();
                 if (dims.Any(d => d < 0))
                     throw new ShapeInferenceException(
-                        $"input '{input.Name}' has symbolic dimensions [{string.Join(",", input.Dims)}]; give the per-sample input shape (e.g. --input-shape 1,28,28)");
+                        $"input '{input.Name}' has symbolic dimensions [{string.Join(",", input.Dims)}]; give the per-sample input shape (e.g. 1,28,28)");
             }
             shapes[input.Name] = dims;
         }

@@ -58,7 +58,7 @@ public static class StructureMetadata
             if (node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Count < 2) continue;
             var name = node.Inputs[1];
             if (graph.Initializer(name) is null || structures.ContainsKey(name)) continue;
-            var rule = policy.Layers.Find(r => r.Matches(name));
+            var rule = policy.Layers.FirstOrDefault(r => r.Matches(name));
             var kind = rule?.Prune?.Structure
                 ?? (rule?.Constraint is { Phase: "prune" } c && HardwareAwarePolicy.SparsityKinds.Contains(c.Kind) ? c.Kind : null);
             if (kind is not null) structures[name] = HardwareAwarePolicy.StructureOf(kind);

@@ -1,5 +1,6 @@
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Models;
+using AdmmNn.Shared;
 
 namespace AdmmNn.Core.Models;
 
@@ -56,26 +57,13 @@ public sealed class ModelStore
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(path);
         var format = FormatFor(path);
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                format.Write(graph, stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
+            AtomicFile.Write(path, stream => format.Write(graph, stream), createDirectory: true);
         }
         catch (ModelFormatException ex)
         {
             throw new ModelFormatException($"{path}: {ex.Message}", ex);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
 }

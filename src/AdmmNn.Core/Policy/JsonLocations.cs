@@ -24,6 +24,8 @@ public sealed class JsonLocations
 
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var frames = new Stack<(string Path, bool IsArray, int Count)>();
+        // Keys seen in each open object (by object path), to catch a key given twice in one object.
+        var keys = new Stack<Dictionary<string, int>>();
         string? pending = null;
         while (reader.Read())
         {
@@ -32,10 +34,16 @@ public sealed class JsonLocations
             {
                 case JsonTokenType.PropertyName:
                     var parent = frames.Count == 0 ? "" : frames.Peek().Path;
-                    pending = parent.Length == 0 ? reader.GetString()! : parent + "." + reader.GetString();
-                    _lines[pending] = line;
+                    var key = reader.GetString()!;
+                    pending = parent.Length == 0 ? key : parent + "." + key;
+                    if (keys.Count > 0 && !keys.Peek().TryAdd(key, line))
+                        FirstDuplicate ??= new DuplicateKey(pending, key, line, keys.Peek()[key]);
+                    else _lines[pending] = line;
                     break;
                 case JsonTokenType.EndObject:
+                    keys.Pop();
+                    frames.Pop();
+                    break;
                 case JsonTokenType.EndArray:
                     frames.Pop();
                     break;
@@ -60,10 +68,21 @@ public sealed class JsonLocations
                     }
                     if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                         frames.Push((path, reader.TokenType == JsonTokenType.StartArray, 0));
+                    if (reader.TokenType == JsonTokenType.StartObject) keys.Push(new Dictionary<string, int>(StringComparer.Ordinal));
                     break;
             }
         }
     }
+
+    /// <summary>The first key given twice in one object, in document order; null when every key is unique.</summary>
+    public DuplicateKey? FirstDuplicate { get; private set; }
+
+    /// <summary>A key repeated in one object.</summary>
+    /// <param name="Path">JSON path of the repeat, e.g. <c>layers[0].prune.keep</c>.</param>
+    /// <param name="Key">The key.</param>
+    /// <param name="Line">1-based line of the repeat.</param>
+    /// <param name="FirstLine">1-based line where the key first appears.</param>
+    public sealed record DuplicateKey(string Path, string Key, int Line, int FirstLine);
 
     /// <summary>The line of <paramref name="path"/>, or of its nearest ancestor that appears; 1 when none does.</summary>
     public int LineOf(string path)

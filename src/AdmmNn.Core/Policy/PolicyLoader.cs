@@ -40,15 +40,18 @@ public static class PolicyLoader
         }
         using (doc)
         {
-            var policy = new CompressionPolicy { SourceFile = fileName, Locations = new JsonLocations(bytes) };
-            new Reader(policy).ReadRoot(doc.RootElement);
-            return policy;
+            var locations = new JsonLocations(bytes);
+            // JsonDocument keeps both values of a repeated key and the deserializer later takes one or crashes: refuse it here.
+            if (locations.FirstDuplicate is { } duplicate)
+                throw new PolicyException(fileName, duplicate.Line, duplicate.Path,
+                    $"repeats key '{duplicate.Key}' (first given on line {duplicate.FirstLine}); give each key once");
+            return new Reader(fileName, locations).ReadRoot(doc.RootElement);
         }
     }
 
-    private sealed class Reader(CompressionPolicy policy)
+    private sealed class Reader(string fileName, JsonLocations locations)
     {
-        private PolicyException Fail(string path, string problem) => policy.Error(path, problem);
+        private PolicyException Fail(string path, string problem) => new(fileName, locations.LineOf(path), path, problem);
 
         private JsonElement Object(JsonElement e, string path, params string[] known)
         {
@@ -108,55 +111,72 @@ public static class PolicyLoader
             return v.GetBoolean();
         }
 
-        public void ReadRoot(JsonElement root)
+        public CompressionPolicy ReadRoot(JsonElement root)
         {
             Object(root, "", "description", "seed", "deterministic", "layers", "schedule", "data", "gates", "hardware");
-            policy.Description = String(root, "", "description", "");
-            policy.Seed = Int(root, "", "seed", 42, int.MinValue, int.MaxValue);
-            policy.Deterministic = Bool(root, "", "deterministic", true);
-            if (TryGet(root, "schedule", out var schedule)) policy.Schedule = ReadSchedule(schedule, "schedule");
-            if (TryGet(root, "data", out var data))
+            var defaults = new CompressionPolicy();
+            var description = String(root, "", "description", defaults.Description);
+            var seed = Int(root, "", "seed", defaults.Seed, int.MinValue, int.MaxValue);
+            var deterministic = Bool(root, "", "deterministic", defaults.Deterministic);
+            var schedule = TryGet(root, "schedule", out var scheduleJson) ? ReadSchedule(scheduleJson, "schedule") : defaults.Schedule;
+            var data = defaults.Data;
+            if (TryGet(root, "data", out var dataJson))
             {
-                Object(data, "data", "trainSamples", "testSamples");
-                policy.Data = new DataSelection
+                Object(dataJson, "data", "trainSamples", "testSamples");
+                data = new DataSelection
                 {
-                    TrainSamples = OptionalInt(data, "data", "trainSamples", 1, int.MaxValue),
-                    TestSamples = OptionalInt(data, "data", "testSamples", 1, int.MaxValue),
+                    TrainSamples = OptionalInt(dataJson, "data", "trainSamples", 1, int.MaxValue),
+                    TestSamples = OptionalInt(dataJson, "data", "testSamples", 1, int.MaxValue),
                 };
             }
-            if (TryGet(root, "gates", out var gates))
+            var gates = defaults.Gates;
+            if (TryGet(root, "gates", out var gatesJson))
             {
-                Object(gates, "gates", "maxAccuracyDrop", "minStorageRatio");
-                policy.Gates = new PolicyGates
+                Object(gatesJson, "gates", "maxAccuracyDrop", "minStorageRatio");
+                gates = new PolicyGates
                 {
-                    MaxAccuracyDrop = TryGet(gates, "maxAccuracyDrop", out _) ? Number(gates, "gates", "maxAccuracyDrop", 0, d => d >= 0 && d <= 1, "a fraction in [0,1] (0.01 = one percentage point)") : null,
-                    MinStorageRatio = TryGet(gates, "minStorageRatio", out _) ? Number(gates, "gates", "minStorageRatio", 0, d => d >= 1, ">= 1") : null,
+                    MaxAccuracyDrop = TryGet(gatesJson, "maxAccuracyDrop", out _) ? Number(gatesJson, "gates", "maxAccuracyDrop", 0, d => d >= 0 && d <= 1, "a fraction in [0,1] (0.01 = one percentage point)") : null,
+                    MinStorageRatio = TryGet(gatesJson, "minStorageRatio", out _) ? Number(gatesJson, "gates", "minStorageRatio", 0, d => d >= 1, ">= 1") : null,
                 };
             }
+            HardwareTargetSpec? hardwareSpec = null;
             if (TryGet(root, "hardware", out var hardware))
             {
                 Object(hardware, "hardware", "target", "profile", "belowBreakEven", "goal", "preferTargetConstraints", "margin", "maxCoarseRatio", "preserveOverallRatio");
                 if (!TryGet(hardware, "target", out _)) throw Fail("hardware.target", "is required");
-                var defaults = new HardwareTargetSpec();
-                policy.Hardware = new HardwareTargetSpec
+                var hardwareDefaults = new HardwareTargetSpec();
+                hardwareSpec = new HardwareTargetSpec
                 {
                     Target = String(hardware, "hardware", "target", ""),
                     Profile = TryGet(hardware, "profile", out var profile) ? profile.Clone() : null,
                     BelowBreakEven = Hardware.HardwareOptionNames.ParseBelowBreakEven(String(hardware, "hardware", "belowBreakEven",
-                        Hardware.HardwareOptionNames.Name(defaults.BelowBreakEven), Hardware.HardwareOptionNames.BelowBreakEvenNames.ToArray())),
+                        Hardware.HardwareOptionNames.Name(hardwareDefaults.BelowBreakEven), Hardware.HardwareOptionNames.BelowBreakEvenNames.ToArray())),
                     Goal = Hardware.HardwareOptionNames.ParseGoal(String(hardware, "hardware", "goal",
-                        Hardware.HardwareOptionNames.Name(defaults.Goal), Hardware.HardwareOptionNames.GoalNames.ToArray())),
-                    PreferTargetConstraints = Bool(hardware, "hardware", "preferTargetConstraints", defaults.PreferTargetConstraints),
+                        Hardware.HardwareOptionNames.Name(hardwareDefaults.Goal), Hardware.HardwareOptionNames.GoalNames.ToArray())),
+                    PreferTargetConstraints = Bool(hardware, "hardware", "preferTargetConstraints", hardwareDefaults.PreferTargetConstraints),
                     // Not 1: a raised layer would sit exactly at break-even, where measurement noise can tip it below.
-                    Margin = Number(hardware, "hardware", "margin", defaults.Margin, v => v > 1 && v <= 100, "in (1,100]"),
-                    MaxCoarseRatio = Number(hardware, "hardware", "maxCoarseRatio", defaults.MaxCoarseRatio, v => v >= 1, ">= 1"),
-                    PreserveOverallRatio = Bool(hardware, "hardware", "preserveOverallRatio", defaults.PreserveOverallRatio),
+                    Margin = Number(hardware, "hardware", "margin", hardwareDefaults.Margin, v => v > 1 && v <= 100, "in (1,100]"),
+                    MaxCoarseRatio = Number(hardware, "hardware", "maxCoarseRatio", hardwareDefaults.MaxCoarseRatio, v => v >= 1, ">= 1"),
+                    PreserveOverallRatio = Bool(hardware, "hardware", "preserveOverallRatio", hardwareDefaults.PreserveOverallRatio),
                 };
             }
             if (!TryGet(root, "layers", out var layers)) throw Fail("layers", "is required: a list of {\"match\": glob, \"prune\"/\"quantize\"/\"constraint\": ...} rules");
             if (layers.ValueKind != JsonValueKind.Array) throw Fail("layers", $"must be an array, got {Kind(layers)}");
-            var i = 0;
-            foreach (var rule in layers.EnumerateArray()) policy.Layers.Add(ReadRule(rule, $"layers[{i++}]"));
+            var rules = new List<LayerRule>();
+            foreach (var rule in layers.EnumerateArray()) rules.Add(ReadRule(rule, $"layers[{rules.Count}]", schedule.Rho));
+            return new CompressionPolicy
+            {
+                Description = description,
+                Seed = seed,
+                Deterministic = deterministic,
+                Layers = rules,
+                Schedule = schedule,
+                Data = data,
+                Gates = gates,
+                Hardware = hardwareSpec,
+                SourceFile = fileName,
+                Locations = locations,
+            };
         }
 
         private CompressionSchedule ReadSchedule(JsonElement s, string path)
@@ -227,20 +247,30 @@ public static class PolicyLoader
             return r;
         }
 
-        private LayerRule ReadRule(JsonElement e, string path)
+        private LayerRule ReadRule(JsonElement e, string path, RhoSchedule scheduleRho)
         {
             Object(e, path, "match", "prune", "quantize", "bias", "constraint", "rho");
             if (!TryGet(e, "match", out _)) throw Fail(Join(path, "match"), "is required (a glob over weight names, e.g. \"conv*.weight\")");
-            var rule = new LayerRule { JsonPath = path, Match = String(e, path, "match", "*") };
-            if (TryGet(e, "prune", out var prune)) rule.Prune = ReadPrune(prune, Join(path, "prune"));
-            if (TryGet(e, "quantize", out var quantize)) rule.Quantize = ReadQuantize(quantize, Join(path, "quantize"));
-            if (TryGet(e, "bias", out var bias))
+            var match = String(e, path, "match", "*");
+            var prune = TryGet(e, "prune", out var pruneJson) ? ReadPrune(pruneJson, Join(path, "prune")) : null;
+            var quantize = TryGet(e, "quantize", out var quantizeJson) ? ReadQuantize(quantizeJson, Join(path, "quantize")) : null;
+            QuantizeRule? bias = null;
+            if (TryGet(e, "bias", out var biasJson))
             {
-                rule.Bias = ReadQuantize(bias, Join(path, "bias"));
-                if (rule.Bias.Levels != "uniform") throw Fail(Join(Join(path, "bias"), "levels"), $"biases take uniform levels only, got '{rule.Bias.Levels}'");
+                bias = ReadQuantize(biasJson, Join(path, "bias"));
+                if (bias.Levels != "uniform") throw Fail(Join(Join(path, "bias"), "levels"), $"biases take uniform levels only, got '{bias.Levels}'");
             }
-            if (TryGet(e, "constraint", out var constraint)) rule.Constraint = ReadConstraint(constraint, Join(path, "constraint"));
-            if (TryGet(e, "rho", out var rho)) rule.Rho = ReadRho(rho, Join(path, "rho"), policy.Schedule.Rho);
+            var constraint = TryGet(e, "constraint", out var constraintJson) ? ReadConstraint(constraintJson, Join(path, "constraint")) : null;
+            var rule = new LayerRule
+            {
+                JsonPath = path,
+                Match = match,
+                Prune = prune,
+                Quantize = quantize,
+                Bias = bias,
+                Constraint = constraint,
+                Rho = TryGet(e, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), scheduleRho) : null,
+            };
             if (rule.Prune is null && rule.Quantize is null && rule.Constraint is null)
                 throw Fail(path, "needs at least one of prune, quantize, constraint");
             if (rule.Constraint is not null && (rule.Constraint.Phase == "prune" ? rule.Prune is not null : rule.Quantize is not null))

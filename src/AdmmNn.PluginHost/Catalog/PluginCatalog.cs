@@ -86,6 +86,11 @@ public sealed class PluginCatalog : IDisposable
 
     private void Add(LoadedPlugin plugin)
     {
+        if (ContractStamp.Refusal(plugin) is { } refusal)
+        {
+            failures.Add(new PluginLoadFailure(plugin.Path, plugin.Source, refusal));
+            return;
+        }
         var name = plugin.Manifest.Name;
         var same = plugins.Find(p => string.Equals(p.Manifest.Name, name, StringComparison.OrdinalIgnoreCase));
         if (same is not null)

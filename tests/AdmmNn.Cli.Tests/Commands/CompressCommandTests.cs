@@ -51,6 +51,25 @@ public sealed class CompressCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_policy_gate_exits_3_and_under_msbuild_points_at_the_gate_line()
+    {
+        var policy = Policy(",\n  \"gates\": {\n    \"minStorageRatio\": 1000\n  }");
+        var gateLine = File.ReadAllLines(policy).ToList().FindIndex(l => l.Contains("minStorageRatio", StringComparison.Ordinal)) + 1;
+        var error = new StringWriter { NewLine = "\n" };
+        var code = CommandLineApp.Run(["compress", LeNet, "--policy", policy, "--out", _temp.Combine("gate", "c.onnx")],
+            new CliConsole(new StringWriter(), error, IsInteractive: false, ForMSBuild: true));
+
+        Assert.True(code == ExitCodes.GateFailed, error.ToString());
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("admmnn-diagnostic: ", line);
+        using var json = JsonDocument.Parse(line["admmnn-diagnostic: ".Length..]);
+        Assert.Equal("ADMMNN022", json.RootElement.GetProperty("code").GetString());
+        Assert.Equal(policy, json.RootElement.GetProperty("file").GetString());
+        Assert.Equal(gateLine, json.RootElement.GetProperty("line").GetInt32());
+        Assert.StartsWith("gate minStorageRatio failed: limit 1000, measured ", json.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public void Target_makes_compression_hardware_aware_and_reports_latency_before_and_after_per_layer()
     {
         var output = _temp.Combine("hw", "c.onnx");

@@ -56,6 +56,21 @@ public sealed class PolicyLoaderTests
     [InlineData("\"seed\": 7,", "\"seed\": 7", "policy.json:5: is not valid JSON")]
     public void Errors_name_the_line_and_the_field(string find, string replace, string expected) => AssertError(Valid, find, replace, expected);
 
+    [Theory]
+    [InlineData("\"keep\": 0.5", "\"keep\": 0.5, \"keep\": 0.2", "policy.json:6: layers[0].prune.keep repeats key 'keep' (first given on line 6)")]
+    [InlineData("\"seed\": 7,", "\"seed\": 7,\n  \"seed\": 8,", "policy.json:5: seed repeats key 'seed' (first given on line 4)")]
+    public void A_repeated_key_is_an_error_naming_the_file_line_and_key(string find, string replace, string expected)
+    {
+        AssertError(Valid, find, replace, expected);
+        var ex = Assert.Throws<PolicyException>(() => PolicyLoader.Parse(Valid.Replace(find, replace), "dir/admmnn.json"));
+        Assert.Equal(("dir/admmnn.json", AdmmNn.Diagnostics.DiagnosticCodes.Policy), (ex.Diagnostic.File, ex.Diagnostic.Code));
+        Assert.Equal(ex.Line, ex.Diagnostic.Line);
+    }
+
+    [Fact]
+    public void The_same_key_in_two_objects_is_not_a_repeat() =>
+        Assert.Equal(2, PolicyLoader.Parse("""{ "layers": [ { "match": "a", "prune": { "keep": 0.5 } }, { "match": "b", "prune": { "keep": 0.5 } } ] }""").Layers.Count);
+
     /// <summary>Edits <paramref name="policy"/> (the edit must change it) and expects an error message starting as given.</summary>
     private static void AssertError(string policy, string find, string replace, string expected)
     {

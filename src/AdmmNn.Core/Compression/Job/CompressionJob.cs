@@ -1,0 +1,131 @@
+using AdmmNn.Abstractions.Formats;
+using AdmmNn.Abstractions.Hardware;
+using AdmmNn.Abstractions.Models;
+using AdmmNn.Core.Hardware;
+using AdmmNn.Core.Policy;
+using AdmmNn.Data.Datasets;
+using AdmmNn.Data.Idx;
+using AdmmNn.Diagnostics;
+
+namespace AdmmNn.Core.Compression.Job;
+
+/// <summary>
+/// The whole compression of one model, the same for every caller (the <c>compress</c> verb, and through it the MSBuild
+/// task; tests): policy, model and data loaded through the request's plugins, the hardware-aware plan for a target, the
+/// compressor with the plugins' constraint kinds, the structure metadata, the hardware comparison and the gates.
+/// Bad input is a <see cref="DiagnosticException"/> naming the file (and line) at fault.
+/// </summary>
+public static class CompressionJob
+{
+    /// <summary>Runs <paramref name="request"/>. Writes nothing but checkpoints: the caller saves the outcome.</summary>
+    public static CompressionJobOutcome Run(CompressionRequest request, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Resume && request.CheckpointDirectory is null)
+            throw DiagnosticException.Error(DiagnosticCodes.BadInput, "resuming needs the checkpoint directory of the run to continue");
+        if (request.MaxAccuracyDrop is { } limit && !(limit >= 0 && limit <= 1))
+            throw DiagnosticException.Error(DiagnosticCodes.BadInput, $"the accuracy-drop limit must be a fraction in [0,1], got {limit}");
+        var policy = LoadPolicy(request);
+        var graph = LoadModel(request);
+        var train = LoadData(request, train: true);
+        var test = LoadData(request, train: false);
+        int[] sampleShape = [train.Channels, train.Height, train.Width];
+        var hardware = policy.Hardware is { Target.Length: > 0 } spec ? PlanForTarget(request, spec, graph, sampleShape, ref policy) : null;
+
+        var method = request.Method == CompressionMethod.Magnitude ? "magnitude" : "admm";
+        request.Log?.Invoke($"compress {Path.GetFileName(request.ModelPath)} with {request.PolicyPath} ({method}), {train.Count} training / {test.Count} test images");
+        var options = new CompressionOptions
+        {
+            Method = request.Method,
+            CheckpointDirectory = request.CheckpointDirectory,
+            Resume = request.Resume,
+            Seed = request.Seed,
+            ModelName = Path.GetFileName(request.ModelPath),
+            DatasetName = train.Name,
+            PolicyPath = request.PolicyPath,
+            SampleShape = sampleShape,
+            Progress = request.Progress,
+        };
+        var outcome = new Compressor(policy, request.Plugins.CreateConstraintKinds()).Run(graph, train, test, options, cancellation);
+        // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
+        // weights inside kept blocks, so `analyze` (and the analysis below) would misread block-pruned layers from the zeros.
+        StructureMetadata.Write(outcome.Model, StructureMetadata.FromPolicy(policy, outcome.Model));
+        if (hardware is { } hw)
+            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape), hw.Plan, hw.Options);
+        var gates = outcome.Result.Gates.Where(g => !g.Passed)
+            .Select(g => Gates.ToDiagnostic(g, g.Name == Gates.MaxAccuracyDrop && request.MaxAccuracyDrop is not null ? null : policy))
+            .ToList();
+        return new CompressionJobOutcome(outcome.Model, outcome.Result, policy, hardware?.Plan, gates);
+    }
+
+    private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before, HardwareAwarePlan Plan, HardwareAwareOptions Options);
+
+    private static CompressionPolicy LoadPolicy(CompressionRequest request)
+    {
+        if (!File.Exists(request.PolicyPath))
+            throw DiagnosticException.Error(DiagnosticCodes.Policy, "policy file not found", request.PolicyPath);
+        var policy = PolicyLoader.Load(request.PolicyPath);
+        // The request names the target; how to adapt to it (belowBreakEven, goal, ...) stays the policy's.
+        if (request.Target is { } t) policy = policy with { Hardware = policy.Hardware?.WithTarget(t) ?? new HardwareTargetSpec { Target = t } };
+        if (request.MaxAccuracyDrop is { } drop) policy = policy with { Gates = policy.Gates with { MaxAccuracyDrop = drop } };
+        return policy;
+    }
+
+    private static ModelGraph LoadModel(CompressionRequest request)
+    {
+        try
+        {
+            return request.Plugins.Models.Load(request.ModelPath);
+        }
+        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw DiagnosticException.Error(DiagnosticCodes.Model, WithoutPrefix(ex.Message, request.ModelPath), request.ModelPath, inner: ex);
+        }
+    }
+
+    private static LabeledImageSet LoadData(CompressionRequest request, bool train)
+    {
+        try
+        {
+            return DatasetLocator.Load(request.Data, request.DataSearchFolder, train);
+        }
+        catch (InvalidDataFileException ex)
+        {
+            throw DiagnosticException.Error(DiagnosticCodes.Data, ex.Problem, ex.FilePath, inner: ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw DiagnosticException.Error(DiagnosticCodes.Data, ex.Message, inner: ex);
+        }
+    }
+
+    /// <summary>
+    /// Hardware-aware step: rewrites the policy so that layers below the target's break-even pruning ratio stay dense (or
+    /// are raised above it) in the target's preferred constraint shape, computation first; logs each decision.
+    /// </summary>
+    private static TargetPlan PlanForTarget(CompressionRequest request, HardwareTargetSpec spec, ModelGraph graph, int[] sampleShape, ref CompressionPolicy policy)
+    {
+        var factory = request.Plugins.FindTarget(spec.Target);
+        IHardwareTarget target;
+        try
+        {
+            target = factory.Create(spec.Profile);
+        }
+        catch (ArgumentException ex)
+        {
+            throw policy.Error("hardware.profile", ex.Message);
+        }
+        var before = BreakEvenAnalyzer.Analyze(target, graph, sampleShape);
+        var options = spec.ToOptions();
+        policy = HardwareAwarePolicies.Adjust(policy, graph, sampleShape, target, options, out var plan);
+        request.Log?.Invoke($"target {target.Name}: requested {Number(plan.RequestedOverallRatio)}x overall, adjusted {Number(plan.AdjustedOverallRatio)}x " +
+            $"(below break-even: {HardwareOptionNames.Name(options.BelowBreakEven)}, goal: {HardwareOptionNames.Name(options.Goal)})");
+        foreach (var decision in plan.Layers) request.Log?.Invoke($"  {decision.LayerName}: {decision.Reason}");
+        return new TargetPlan(target, before, plan, options);
+    }
+
+    private static string WithoutPrefix(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
+
+    private static string Number(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+}

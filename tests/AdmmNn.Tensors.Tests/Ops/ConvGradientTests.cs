@@ -55,4 +55,20 @@ public sealed class ConvGradientTests
 
     [Fact]
     public void Auto_pad_same_lower_puts_extra_padding_first() => Check([1, 2, 7, 7], [2, 2, 4, 4], false, [2, 2], [], [1, 1], 1, "SAME_LOWER", [2, 2, 1, 1]);
+
+    // "Same"-padded stride-1 shapes take Im2Col's block-copy path (rows as wide as the input's).
+    [Fact]
+    public void Same_padding_3x3_odd_sizes_chunked() => Check([3, 3, 9, 7], [4, 3, 3, 3], false, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+
+    [Fact]
+    public void Same_padding_3x3_large_planes_per_image() => Check([2, 2, 17, 16], [3, 2, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+
+    [Fact]
+    public void Same_padding_grouped_and_depthwise() => Check([2, 4, 7, 5], [4, 1, 3, 3], false, [1, 1], [1, 1, 1, 1], [1, 1], 4);
+
+    [Fact]
+    public void Same_padding_dilated_5x3_asymmetric() => Check([2, 2, 9, 8], [3, 2, 5, 3], true, [1, 1], [4, 1, 4, 1], [2, 1], 1);
+
+    [Fact]
+    public void Pointwise_stride_two() => Check([3, 5, 7, 9], [4, 5, 1, 1], false, [2, 2], [0, 0, 0, 0], [1, 1], 1);
 }

@@ -68,6 +68,12 @@ internal sealed class ConvOp : NodeOp
 
         float[] xd = x.Data, wd = w.Data, yd = y.Data;
         int threads = Workers.Threads;
+        if (plan.IsDepthwise)
+        {
+            DepthwiseForward(plan, xd, wd, bias, yd, threads);
+            return;
+        }
+
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
         Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
         {
@@ -135,6 +141,12 @@ internal sealed class ConvOp : NodeOp
         float[] xd = x.Data, wd = w.Data, dyd = OutputGrad(s).Data;
         float[]? dx = InputGrad(s, 0)?.Data, dw = InputGrad(s, 1)?.Data, db = InputGrad(s, 2)?.Data;
         int threads = Workers.Threads;
+        if (plan.IsDepthwise)
+        {
+            DepthwiseBackward(plan, xd, wd, dyd, dx, dw, db, threads);
+            return;
+        }
+
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
         float[][]? dwParts = dw is null ? null : _workspace.Partials(plan.Chunks, dw.Length, 0);
         float[][]? dbParts = db is null ? null : _workspace.Partials(plan.Chunks, db.Length, 1);
@@ -213,6 +225,53 @@ internal sealed class ConvOp : NodeOp
                 TensorPrimitives.Add(db, dbParts![c].AsSpan(0, db.Length), db);
             }
         }
+    }
+
+    /// <summary>Depthwise forward: a direct kernel per (image, channel) plane, planes in parallel.</summary>
+    private void DepthwiseForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, int threads)
+    {
+        int planes = plan.N * plan.Cout, ohw = plan.OutHW, inHW = plan.InHW, kg = plan.Kg, cout = plan.Cout;
+        var scratch = _workspace.Get(Math.Min(threads, planes), DepthwiseConv.ScratchSize(plan.G), 0).Col;
+        var geometry = plan.G;
+        Workers.For(planes, (long)ohw * kg, threads, (p, worker) =>
+        {
+            int c = p % cout;
+            DepthwiseConv.Forward(xd.AsSpan(p * inHW, inHW), geometry, wd.AsSpan(c * kg, kg), bias?[c] ?? 0f, yd.AsSpan(p * ohw, ohw), scratch[worker]);
+        });
+    }
+
+    /// <summary>
+    /// Depthwise backward, channels in parallel: each channel walks the batch in order and alone writes its weight,
+    /// bias and input-gradient slices, so results do not depend on the thread count.
+    /// </summary>
+    private void DepthwiseBackward(ConvPlan plan, float[] xd, float[] wd, float[] dyd, float[]? dx, float[]? dw, float[]? db, int threads)
+    {
+        int ohw = plan.OutHW, inHW = plan.InHW, kg = plan.Kg, cout = plan.Cout, n = plan.N;
+        var scratch = _workspace.Get(Math.Min(threads, cout), DepthwiseConv.ScratchSize(plan.G), 0).Col;
+        var partial = _workspace.Partials(1, cout * kg, 0)[0];
+        var geometry = plan.G;
+        Workers.For(cout, (long)n * ohw * kg, threads, (c, worker) =>
+        {
+            Span<float> dwc = partial.AsSpan(c * kg, kg);
+            dwc.Clear();
+            float sum = 0f;
+            for (int b = 0; b < n; b++)
+            {
+                int p = b * cout + c;
+                sum += DepthwiseConv.Backward(xd.AsSpan(p * inHW, inHW), dyd.AsSpan(p * ohw, ohw), geometry, wd.AsSpan(c * kg, kg), dwc,
+                    dx is null ? Span<float>.Empty : dx.AsSpan(p * inHW, inHW), scratch[worker]);
+            }
+
+            if (dw is not null)
+            {
+                TensorPrimitives.Add(dw.AsSpan(c * kg, kg), dwc, dw.AsSpan(c * kg, kg));
+            }
+
+            if (db is not null)
+            {
+                db[c] += sum;
+            }
+        });
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ internal sealed record ConvPlan(int[] InputShape, int[] WeightShape, ConvShape G
 
     public int InHW => G.InH * G.InW;
 
+    /// <summary>One input channel per output channel (group = C = M): the direct depthwise kernel runs it.</summary>
+    public bool IsDepthwise => Cg == 1 && CoutG == 1;
+
     public int Chunks => (N + PerChunk - 1) / PerChunk;
 
     /// <summary>Floats of one worker's column buffer.</summary>

@@ -64,21 +64,23 @@ internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : No
             float mu, inv;
             if (training)
             {
-                // Per-plane vectorized float sums, accumulated across the batch in double (two passes: mean, then
-                // squared deviations, which avoids E[x²] − m² cancellation).
-                double sum = 0, sq = 0;
+                // One read of the batch: each plane's mean and squared deviations while it is in L1 (two vectorized
+                // passes over ≤ a few KB), merged across the batch in order with Chan's pairwise formula in double.
+                double m = 0, sq = 0;
+                long merged = 0;
                 for (int b = 0; b < n; b++)
                 {
-                    sum += PlaneKernels.Sum(xd.AsSpan((b * c + ch) * inner, inner));
+                    var plane = xd.AsSpan((b * c + ch) * inner, inner);
+                    float planeMean = PlaneKernels.Sum(plane) / inner;
+                    double planeSq = PlaneKernels.SumSquaredDeviation(plane, planeMean);
+                    double delta = planeMean - m;
+                    long total = merged + inner;
+                    m += delta * inner / total;
+                    sq += planeSq + delta * delta * ((double)merged * inner / total);
+                    merged = total;
                 }
 
                 int count = n * inner;
-                double m = sum / count;
-                for (int b = 0; b < n; b++)
-                {
-                    sq += PlaneKernels.SumSquaredDeviation(xd.AsSpan((b * c + ch) * inner, inner), (float)m);
-                }
-
                 double variance = sq / count;
                 mu = (float)m;
                 inv = (float)(1.0 / Math.Sqrt(variance + eps));

@@ -65,13 +65,21 @@ public static class CnnBenchmark
                 }
             }
 
+            // PyTorch's OpenMP threads spin at barriers and collapse when other processes compete for the cores; a
+            // 1-thread run is the load-robust reference for CPU cost (images per CPU-second).
+            LeNet5Figures? torchSingle = torch is not null ? PyTorchRunner.Run(1, roundSeconds, rounds, output, "pytorch_cnn.py", ["--net", net])?.Figures : null;
+            if (torchSingle is not null)
+            {
+                results.Add(torchSingle);
+            }
+
             LeNet5Figures? ort = net == "resnet-small" && !args.Contains("--no-ort") ? MeasureOrt(net, roundSeconds, rounds, output) : null;
             if (ort is not null)
             {
                 results.Add(ort);
             }
 
-            Print(output, net, results, torch, ort);
+            Print(output, net, results, torch, torchSingle, ort);
         }
 
         output.WriteLine();
@@ -139,7 +147,7 @@ public static class CnnBenchmark
         return new Tensor(data, shape);
     }
 
-    private static void Print(TextWriter output, string net, List<LeNet5Figures> results, LeNet5Figures? torch, LeNet5Figures? ort)
+    private static void Print(TextWriter output, string net, List<LeNet5Figures> results, LeNet5Figures? torch, LeNet5Figures? torchSingle, LeNet5Figures? ort)
     {
         string[] metrics = ["train b64 img/s", "train b256 img/s", "infer b256 img/s", "latency b1 ms"];
         string[] cpuMetrics = ["train b64 img/CPU-s", "train b256 img/CPU-s", "infer b256 img/CPU-s", "latency b1 CPU ms"];
@@ -185,6 +193,14 @@ public static class CnnBenchmark
                     $"{r.Label} / PyTorch: train b64 {r.TrainBatch64 / torch.TrainBatch64:F2}x, train b256 {r.TrainBatch256 / torch.TrainBatch256:F2}x (target >= {trainTarget:F1}x); " +
                     $"infer b256 {r.InferBatch256 / torch.InferBatch256:F2}x (target >= {inferTarget:F1}x); latency b1 {torch.LatencyBatch1Ms / r.LatencyBatch1Ms:F2}x; " +
                     $"per CPU-s: train b64 {r.TrainBatch64PerCpuSecond / torch.TrainBatch64PerCpuSecond:F2}x, train b256 {r.TrainBatch256PerCpuSecond / torch.TrainBatch256PerCpuSecond:F2}x, infer b256 {r.InferBatch256PerCpuSecond / torch.InferBatch256PerCpuSecond:F2}x"));
+            }
+
+            if (torchSingle is not null)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.Label} / PyTorch 1 thread, per CPU-s: train b64 {r.TrainBatch64PerCpuSecond / torchSingle.TrainBatch64PerCpuSecond:F2}x, " +
+                    $"train b256 {r.TrainBatch256PerCpuSecond / torchSingle.TrainBatch256PerCpuSecond:F2}x, infer b256 {r.InferBatch256PerCpuSecond / torchSingle.InferBatch256PerCpuSecond:F2}x, " +
+                    $"latency b1 {torchSingle.LatencyBatch1CpuMs / r.LatencyBatch1CpuMs:F2}x"));
             }
 
             if (ort is not null)

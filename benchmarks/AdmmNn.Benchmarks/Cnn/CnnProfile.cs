@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using AdmmNn.Tensors;
 using AdmmNn.Tensors.Autograd;
 using AdmmNn.Tensors.Losses;
@@ -15,8 +16,23 @@ namespace AdmmNn.Benchmarks.Cnn;
 /// the tape does) and sums wall time per op type and direction, plus gradient preparation and the optimizer-free rest.
 /// Usage: <c>cnn-profile &lt;net&gt; &lt;batch&gt; [seconds] [--infer]</c>.
 /// </summary>
-public static class CnnProfile
+public static partial class CnnProfile
 {
+    private const int ProcessCpuClock = 2; // CLOCK_PROCESS_CPUTIME_ID
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>Process CPU seconds (all threads), nanosecond resolution: per-op costs that a busy machine does not inflate.</summary>
+    private static double CpuNow() => ClockGetTime(ProcessCpuClock, out var t) == 0 ? t.Seconds + t.Nanoseconds * 1e-9 : double.NaN;
+
     public static void Run(TextWriter output, string net, int batch, double seconds, bool inference)
     {
         Gemm.Threads = Workers.Threads = 2;
@@ -37,6 +53,8 @@ public static class CnnProfile
 
         var forward = new Dictionary<string, double>();
         var backward = new Dictionary<string, double>();
+        var forwardCpu = new Dictionary<string, double>();
+        var backwardCpu = new Dictionary<string, double>();
         double prepare = 0, total = 0;
         int steps = 0;
         long allocated = GC.GetTotalAllocatedBytes(true);
@@ -49,7 +67,9 @@ public static class CnnProfile
             foreach (var op in ops)
             {
                 long t = Stopwatch.GetTimestamp();
+                double c0 = CpuNow();
                 op.Forward(state);
+                Add(forwardCpu, Key(op), CpuNow() - c0);
                 Add(forward, Key(op), Stopwatch.GetElapsedTime(t).TotalSeconds);
             }
 
@@ -65,7 +85,9 @@ public static class CnnProfile
                     if (ops[i].ProducesGradient(state))
                     {
                         t = Stopwatch.GetTimestamp();
+                        double c0 = CpuNow();
                         ops[i].Backward(state);
+                        Add(backwardCpu, Key(ops[i]), CpuNow() - c0);
                         Add(backward, Key(ops[i]), Stopwatch.GetElapsedTime(t).TotalSeconds);
                     }
                 }
@@ -78,11 +100,13 @@ public static class CnnProfile
         allocated = GC.GetTotalAllocatedBytes(true) - allocated;
         double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / steps;
         output.WriteLine($"{net} {(inference ? "inference" : "training")} batch {batch}: {steps} steps, {total / steps * 1e3:F1} ms/step ({batch * steps / total:F0} img/s), CPU {cpuMs:F1} ms/step ({batch / cpuMs * 1e3:F0} img/CPU-s), GEMM {Gemm.Backend}, allocated {allocated / (double)steps / 1024:F1} KiB/step; load {File.ReadAllText("/proc/loadavg").Trim()}");
-        output.WriteLine($"{"op",-34} {"fwd ms",8} {"bwd ms",8} {"share",6}");
-        foreach (var key in forward.Keys.Union(backward.Keys).OrderByDescending(k => forward.GetValueOrDefault(k) + backward.GetValueOrDefault(k)))
+        output.WriteLine($"{"op",-34} {"fwd ms",8} {"bwd ms",8} {"share",6} {"fwd CPU",8} {"bwd CPU",8} {"share",6}");
+        double cpuTotal = forwardCpu.Values.Sum() + backwardCpu.Values.Sum();
+        foreach (var key in forward.Keys.Union(backward.Keys).OrderByDescending(k => forwardCpu.GetValueOrDefault(k) + backwardCpu.GetValueOrDefault(k)))
         {
             double f = forward.GetValueOrDefault(key) / steps * 1e3, b = backward.GetValueOrDefault(key) / steps * 1e3;
-            output.WriteLine($"{key,-34} {f,8:F2} {b,8:F2} {(f + b) / (total / steps * 1e3),6:P0}");
+            double fc = forwardCpu.GetValueOrDefault(key) / steps * 1e3, bc = backwardCpu.GetValueOrDefault(key) / steps * 1e3;
+            output.WriteLine($"{key,-34} {f,8:F2} {b,8:F2} {(f + b) / (total / steps * 1e3),6:P0} {fc,8:F2} {bc,8:F2} {(fc + bc) / (cpuTotal / steps * 1e3),6:P0}");
         }
 
         output.WriteLine($"{"PrepareGradients",-34} {"",8} {prepare / steps * 1e3,8:F2}");

@@ -7,13 +7,12 @@ Prints one JSON object with the same keys as pytorch_lenet5.py. Run with Debian'
 import argparse
 import json
 import os
-import statistics
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from pytorch_lenet5 import loaded_blas, rounds_of
+from pytorch_lenet5 import loaded_blas, measure
 
 
 def conv_bn(cin, cout, k, stride, pad, groups=1, relu=True):
@@ -99,36 +98,7 @@ def main():
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
     }
 
-    for batch in (64, 256):
-        x = torch.rand(batch, *shape)
-        y = torch.randint(0, 10, (batch,))
-        model.train()
-
-        def train_step():
-            optimizer.zero_grad(set_to_none=False)
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            optimizer.step()
-
-        rates, per_cpu = rounds_of(train_step, args.seconds, args.rounds, batch)
-        result[f"train_b{batch}"] = statistics.median(rates)
-        result[f"train_b{batch}_best"] = rates[-1]
-        result[f"train_b{batch}_per_cpu_s"] = per_cpu
-
-    model.eval()
-    with torch.no_grad():
-        x = torch.rand(256, *shape)
-        rates, per_cpu = rounds_of(lambda: model(x), args.seconds, args.rounds, 256)
-        result["infer_b256"] = statistics.median(rates)
-        result["infer_b256_best"] = rates[-1]
-        result["infer_b256_per_cpu_s"] = per_cpu
-
-        one = torch.rand(1, *shape)
-        rates, per_cpu = rounds_of(lambda: model(one), args.seconds, args.rounds, 1)
-        result["latency_b1_ms"] = 1000.0 / statistics.median(rates)
-        result["latency_b1_best_ms"] = 1000.0 / rates[-1]
-        result["latency_b1_cpu_ms"] = 1000.0 / per_cpu
-
+    measure(model, optimizer, shape, args.seconds, args.rounds, result)
     result["blas"] = loaded_blas()
     print(json.dumps(result))
 

@@ -156,45 +156,29 @@ internal static class DepthwiseConv
     private static void Pad(ReadOnlySpan<float> x, in ConvShape g, Span<float> xp, int rows, int width)
     {
         xp.Clear();
-        int q0 = Math.Max(0, g.PadLeft), iw0 = Math.Max(0, -g.PadLeft);
-        int count = Math.Min(width - q0, g.InW - iw0);
-        if (count <= 0)
+        var (r0, r1, q0, count) = Overlap(g, rows, width);
+        for (int r = r0; r < r1; r++)
         {
-            return;
-        }
-
-        for (int r = Math.Max(0, g.PadTop); r < rows; r++)
-        {
-            int ih = r - g.PadTop;
-            if (ih >= g.InH)
-            {
-                break;
-            }
-
-            x.Slice(ih * g.InW + iw0, count).CopyTo(xp.Slice(r * width + q0, count));
+            x.Slice((r - g.PadTop) * g.InW, count).CopyTo(xp.Slice(r * width + q0, count));
         }
     }
 
     /// <summary>Adds the padded-extent gradient back onto the input plane's gradient (the adjoint of <see cref="Pad"/>).</summary>
     private static void Unpad(ReadOnlySpan<float> dxp, in ConvShape g, Span<float> dx, int rows, int width)
     {
-        int q0 = Math.Max(0, g.PadLeft), iw0 = Math.Max(0, -g.PadLeft);
-        int count = Math.Min(width - q0, g.InW - iw0);
-        if (count <= 0)
+        var (r0, r1, q0, count) = Overlap(g, rows, width);
+        for (int r = r0; r < r1; r++)
         {
-            return;
-        }
-
-        for (int r = Math.Max(0, g.PadTop); r < rows; r++)
-        {
-            int ih = r - g.PadTop;
-            if (ih >= g.InH)
-            {
-                break;
-            }
-
-            Span<float> d = dx.Slice(ih * g.InW + iw0, count);
+            Span<float> d = dx.Slice((r - g.PadTop) * g.InW, count);
             TensorPrimitives.Add(d, dxp.Slice(r * width + q0, count), d);
         }
+    }
+
+    /// <summary>Padded rows [r0, r1) and columns [q0, q0 + count) that hold input pixels (pads are never negative).</summary>
+    private static (int R0, int R1, int Q0, int Count) Overlap(in ConvShape g, int rows, int width)
+    {
+        int count = Math.Max(0, Math.Min(width - g.PadLeft, g.InW));
+        int r0 = Math.Min(g.PadTop, rows), r1 = count == 0 ? r0 : Math.Min(rows, g.PadTop + g.InH);
+        return (r0, r1, g.PadLeft, count);
     }
 }

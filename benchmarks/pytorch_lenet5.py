@@ -67,6 +67,40 @@ def loaded_blas():
     return sorted(found)
 
 
+def measure(model, optimizer, shape, seconds, rounds, result):
+    """Training at batch 64 and 256 (cross-entropy, the given optimizer), inference at batch 256 and batch-1 latency,
+    on random inputs of `shape` (C, H, W); fills `result` with the keys the C# side reads."""
+    for batch in (64, 256):
+        x = torch.rand(batch, *shape)
+        y = torch.randint(0, 10, (batch,))
+        model.train()
+
+        def train_step():
+            optimizer.zero_grad(set_to_none=False)
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+
+        rates, per_cpu = rounds_of(train_step, seconds, rounds, batch)
+        result[f"train_b{batch}"] = statistics.median(rates)
+        result[f"train_b{batch}_best"] = rates[-1]
+        result[f"train_b{batch}_per_cpu_s"] = per_cpu
+
+    model.eval()
+    with torch.no_grad():
+        x = torch.rand(256, *shape)
+        rates, per_cpu = rounds_of(lambda: model(x), seconds, rounds, 256)
+        result["infer_b256"] = statistics.median(rates)
+        result["infer_b256_best"] = rates[-1]
+        result["infer_b256_per_cpu_s"] = per_cpu
+
+        one = torch.rand(1, *shape)
+        rates, per_cpu = rounds_of(lambda: model(one), seconds, rounds, 1)
+        result["latency_b1_ms"] = 1000.0 / statistics.median(rates)
+        result["latency_b1_best_ms"] = 1000.0 / rates[-1]
+        result["latency_b1_cpu_ms"] = 1000.0 / per_cpu
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
@@ -85,35 +119,7 @@ def main():
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
     }
 
-    for batch in (64, 256):
-        x = torch.rand(batch, 1, 28, 28)
-        y = torch.randint(0, 10, (batch,))
-        model.train()
-
-        def train_step():
-            optimizer.zero_grad(set_to_none=False)
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            optimizer.step()
-
-        rates, per_cpu = rounds_of(train_step, args.seconds, args.rounds, batch)
-        result[f"train_b{batch}"] = statistics.median(rates)
-        result[f"train_b{batch}_best"] = rates[-1]
-        result[f"train_b{batch}_per_cpu_s"] = per_cpu
-
-    model.eval()
-    with torch.no_grad():
-        x = torch.rand(256, 1, 28, 28)
-        rates, per_cpu = rounds_of(lambda: model(x), args.seconds, args.rounds, 256)
-        result["infer_b256"] = statistics.median(rates)
-        result["infer_b256_best"] = rates[-1]
-        result["infer_b256_per_cpu_s"] = per_cpu
-
-        one = torch.rand(1, 1, 28, 28)
-        rates, per_cpu = rounds_of(lambda: model(one), args.seconds, args.rounds, 1)
-        result["latency_b1_ms"] = 1000.0 / statistics.median(rates)
-        result["latency_b1_best_ms"] = 1000.0 / rates[-1]
-        result["latency_b1_cpu_ms"] = 1000.0 / per_cpu
+    measure(model, optimizer, (1, 28, 28), args.seconds, args.rounds, result)
 
     # Read after running: the BLAS library is mapped once the first Linear layer has run.
     result["blas"] = loaded_blas()

@@ -7,7 +7,7 @@ namespace AdmmNn.Benchmarks;
 /// <summary>Entry point: picks a benchmark by name. Figures print to stdout; these are measurements, never assertions.</summary>
 public static class BenchmarkApp
 {
-    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx]";
+    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | cnn-profile <net> <batch> [seconds] [--infer]";
 
     /// <summary>GEMM backends to measure: --backend managed|openblas|both (default both, when OpenBLAS is installed).</summary>
     private static IReadOnlyList<GemmBackend> Backends(string[] args)
@@ -44,6 +44,14 @@ public static class BenchmarkApp
                 return 0;
             case "runtime":
                 Runtime.RuntimeBenchmark.Run(Console.Out, quick, args);
+                return 0;
+            case "cnn":
+                Cnn.CnnBenchmark.Run(Console.Out, args, Backends(args));
+                return 0;
+            case "cnn-profile":
+                // cnn-profile <net> <batch> [seconds] [--infer]: time per op type, forward and backward.
+                Cnn.CnnProfile.Run(Console.Out, args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+                    args.Length > 3 && args[3] != "--infer" ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Contains("--infer"));
                 return 0;
             case "loop":
                 // loop <train|infer> <batch> <seconds>: a bare loop for profilers.

@@ -5,19 +5,26 @@ using System.Text.Json;
 
 namespace AdmmNn.Benchmarks.LeNet5;
 
-/// <summary>Runs benchmarks/pytorch_lenet5.py with Debian's /usr/bin/python3 (python3-torch) and parses its JSON line.</summary>
+/// <summary>
+/// Runs a PyTorch reference script under benchmarks/ (pytorch_lenet5.py by default, pytorch_cnn.py for the CNNs) with
+/// Debian's /usr/bin/python3 (python3-torch) and parses its JSON line (the same keys for every script).
+/// </summary>
 public static class PyTorchRunner
 {
     private const string Python = "/usr/bin/python3";
-    private const string ScriptName = "pytorch_lenet5.py";
+    private const string LeNet5Script = "pytorch_lenet5.py";
 
     /// <summary>The PyTorch figures, or null (with the reason written to <paramref name="log"/>) when PyTorch is not usable here.</summary>
-    public static PyTorchRun? Run(int threads, double roundSeconds, int rounds, TextWriter log)
+    public static PyTorchRun? Run(int threads, double roundSeconds, int rounds, TextWriter log) =>
+        Run(threads, roundSeconds, rounds, log, LeNet5Script, []);
+
+    /// <summary>As <see cref="Run(int, double, int, TextWriter)"/> for script <paramref name="scriptName"/> with extra arguments.</summary>
+    public static PyTorchRun? Run(int threads, double roundSeconds, int rounds, TextWriter log, string scriptName, IReadOnlyList<string> extraArgs)
     {
-        string? script = FindScript();
+        string? script = FindScript(scriptName);
         if (script is null || !File.Exists(Python))
         {
-            log.WriteLine($"PyTorch: skipped ({(script is null ? ScriptName + " not found" : Python + " not found")}).");
+            log.WriteLine($"PyTorch: skipped ({(script is null ? scriptName + " not found" : Python + " not found")}).");
             return null;
         }
 
@@ -28,7 +35,7 @@ public static class PyTorchRunner
             UseShellExecute = false,
         };
         foreach (string arg in new[] { script, "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--seconds", roundSeconds.ToString(CultureInfo.InvariantCulture), "--rounds", rounds.ToString(CultureInfo.InvariantCulture) })
+            "--seconds", roundSeconds.ToString(CultureInfo.InvariantCulture), "--rounds", rounds.ToString(CultureInfo.InvariantCulture) }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }
@@ -40,7 +47,7 @@ public static class PyTorchRunner
         if (process.ExitCode != 0)
         {
             string firstError = stderr.Result.Split('\n').LastOrDefault(l => l.Trim().Length > 0) ?? "";
-            log.WriteLine($"PyTorch: skipped ({Python} {ScriptName} exited with {process.ExitCode}: {firstError.Trim()}).");
+            log.WriteLine($"PyTorch: skipped ({Python} {scriptName} exited with {process.ExitCode}: {firstError.Trim()}).");
             return null;
         }
 
@@ -56,19 +63,19 @@ public static class PyTorchRunner
             r.GetProperty("openblas_coretype").ValueKind == JsonValueKind.String ? r.GetProperty("openblas_coretype").GetString() : null);
     }
 
-    /// <summary>benchmarks/pytorch_lenet5.py: searched upward from the working directory, then beside this source file.</summary>
-    private static string? FindScript()
+    /// <summary>benchmarks/<paramref name="scriptName"/>: searched upward from the working directory, then beside this source file.</summary>
+    private static string? FindScript(string scriptName)
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "benchmarks", ScriptName);
+            string candidate = Path.Combine(dir.FullName, "benchmarks", scriptName);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        string beside = Path.Combine(Path.GetDirectoryName(SourceFile()) ?? ".", "..", "..", ScriptName);
+        string beside = Path.Combine(Path.GetDirectoryName(SourceFile()) ?? ".", "..", "..", scriptName);
         return File.Exists(beside) ? Path.GetFullPath(beside) : null;
     }
 

@@ -15,6 +15,12 @@ internal static class Im2Col
     public static void Unfold(ReadOnlySpan<float> image, in ConvShape g, int channels, Span<float> col, int colOffset, int ldCol)
     {
         int ohw = g.OutH * g.OutW;
+        if (IsRowAligned(g))
+        {
+            UnfoldAligned(image, g, channels, col, colOffset, ldCol);
+            return;
+        }
+
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -72,6 +78,12 @@ internal static class Im2Col
     public static void FoldAdd(ReadOnlySpan<float> col, int colOffset, int ldCol, in ConvShape g, int channels, Span<float> image)
     {
         int ohw = g.OutH * g.OutW;
+        if (IsRowAligned(g))
+        {
+            FoldAddAligned(col, colOffset, ldCol, g, channels, image);
+            return;
+        }
+
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -110,6 +122,105 @@ internal static class Im2Col
                                 dst[ow * g.StrideW + colOffsetW] += s[ow];
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when output rows are as wide as input rows and stride 1 (e.g. 3×3 pad 1, 1×1 pad 0): every tap's column row
+    /// is then the input plane shifted by one constant offset, so it moves as one contiguous block instead of row by row.
+    /// </summary>
+    private static bool IsRowAligned(in ConvShape g) => g.StrideW == 1 && g.StrideH == 1 && g.OutW == g.InW;
+
+    /// <summary>
+    /// Valid output rows [oh0, oh1) and columns [ow0, ow1) of tap (ki, kj), and the flat input offset of output (0, 0).
+    /// </summary>
+    private static (int Oh0, int Oh1, int Ow0, int Ow1, int Shift) Tap(in ConvShape g, int ki, int kj)
+    {
+        int dh = ki * g.DilationH - g.PadTop, dw = kj * g.DilationW - g.PadLeft;
+        int oh0 = Math.Clamp(-dh, 0, g.OutH), oh1 = Math.Clamp(g.InH - dh, oh0, g.OutH);
+        int ow0 = Math.Clamp(-dw, 0, g.OutW), ow1 = Math.Clamp(g.InW - dw, ow0, g.OutW);
+        return (oh0, oh1, ow0, ow1, dh * g.InW + dw);
+    }
+
+    /// <summary><see cref="Unfold"/> for row-aligned shapes: one block copy per tap, then the padding zeroed.</summary>
+    private static void UnfoldAligned(ReadOnlySpan<float> image, in ConvShape g, int channels, Span<float> col, int colOffset, int ldCol)
+    {
+        int ow = g.OutW, ohw = g.OutH * ow, inHW = g.InH * g.InW;
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> plane = image.Slice(c * inHW, inHW);
+            for (int ki = 0; ki < g.KernelH; ki++)
+            {
+                for (int kj = 0; kj < g.KernelW; kj++, row++)
+                {
+                    Span<float> dst = col.Slice(row * ldCol + colOffset, ohw);
+                    var (oh0, oh1, ow0, ow1, shift) = Tap(g, ki, kj);
+                    if (oh0 >= oh1 || ow0 >= ow1)
+                    {
+                        dst.Clear();
+                        continue;
+                    }
+
+                    // Outputs [oh0·W + ow0, (oh1−1)·W + ow1) read input [that + shift) contiguously; the columns that
+                    // wrapped across a row edge and the rows outside are padding, cleared after the copy.
+                    int start = oh0 * ow + ow0, end = (oh1 - 1) * ow + ow1;
+                    dst[..start].Clear();
+                    plane.Slice(start + shift, end - start).CopyTo(dst[start..end]);
+                    dst[end..].Clear();
+                    if (ow0 > 0 || ow1 < ow)
+                    {
+                        for (int oh = oh0; oh < oh1; oh++)
+                        {
+                            // Clear this row's right padding and the next row's left padding (adjacent in memory).
+                            int from = oh * ow + ow1, to = Math.Min(end, (oh + 1) * ow + ow0);
+                            if (from < to)
+                            {
+                                dst[from..to].Clear();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FoldAdd"/> for row-aligned shapes: per tap, one block add over each maximal run of valid outputs.
+    /// Runs are split only at padding columns, so every input element receives exactly the sums the row-wise fold adds.
+    /// </summary>
+    private static void FoldAddAligned(ReadOnlySpan<float> col, int colOffset, int ldCol, in ConvShape g, int channels, Span<float> image)
+    {
+        int ow = g.OutW, ohw = g.OutH * ow, inHW = g.InH * g.InW;
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            Span<float> plane = image.Slice(c * inHW, inHW);
+            for (int ki = 0; ki < g.KernelH; ki++)
+            {
+                for (int kj = 0; kj < g.KernelW; kj++, row++)
+                {
+                    ReadOnlySpan<float> src = col.Slice(row * ldCol + colOffset, ohw);
+                    var (oh0, oh1, ow0, ow1, shift) = Tap(g, ki, kj);
+                    if (oh0 >= oh1 || ow0 >= ow1)
+                    {
+                        continue;
+                    }
+
+                    if (ow0 == 0 && ow1 == ow)
+                    {
+                        int start = oh0 * ow, end = oh1 * ow;
+                        AddRow(plane.Slice(start + shift, end - start), src[start..end]);
+                        continue;
+                    }
+
+                    for (int oh = oh0; oh < oh1; oh++)
+                    {
+                        int start = oh * ow + ow0, end = oh * ow + ow1;
+                        AddRow(plane.Slice(start + shift, end - start), src[start..end]);
                     }
                 }
             }

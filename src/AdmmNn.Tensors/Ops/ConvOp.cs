@@ -68,6 +68,12 @@ internal sealed class ConvOp : NodeOp
 
         float[] xd = x.Data, wd = w.Data, yd = y.Data;
         int threads = Workers.Threads;
+        if (plan.IsDepthwise)
+        {
+            DepthwiseForward(plan, xd, wd, bias, yd, threads);
+            return;
+        }
+
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
         Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
         {
@@ -135,7 +141,14 @@ internal sealed class ConvOp : NodeOp
         float[] xd = x.Data, wd = w.Data, dyd = OutputGrad(s).Data;
         float[]? dx = InputGrad(s, 0)?.Data, dw = InputGrad(s, 1)?.Data, db = InputGrad(s, 2)?.Data;
         int threads = Workers.Threads;
+        if (plan.IsDepthwise)
+        {
+            DepthwiseBackward(plan, xd, wd, dyd, dx, dw, db, threads);
+            return;
+        }
+
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
+        float[]? wt = dx is not null && plan.IsAligned ? TransposedWeights(plan, wd) : null;
         float[][]? dwParts = dw is null ? null : _workspace.Partials(plan.Chunks, dw.Length, 0);
         float[][]? dbParts = db is null ? null : _workspace.Partials(plan.Chunks, db.Length, 1);
         Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
@@ -149,7 +162,7 @@ internal sealed class ConvOp : NodeOp
             {
                 if (direct)
                 {
-                    BackwardPerImage(plan, g, n0, nc, xd, wd, dyd, dx, col, dwParts?[chunk], dbParts?[chunk]);
+                    BackwardPerImage(plan, g, n0, nc, xd, wd, wt, dyd, dx, col, dwParts?[chunk], dbParts?[chunk]);
                     continue;
                 }
 
@@ -185,7 +198,27 @@ internal sealed class ConvOp : NodeOp
                         dwParts[chunk].AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg), plan.Kg);
                 }
 
-                if (dx is not null)
+                if (dx is not null && wt is not null)
+                {
+                    // dX = conv(dY, flipped Wᵀ): unfold the chunk's dY, one GEMM, add each image's rows into dX.
+                    var gt = plan.Transposed;
+                    for (int i = 0; i < nc; i++)
+                    {
+                        Im2Col.Unfold(dyd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG) * ohw, plan.CoutG * ohw), gt, plan.CoutG, col, i * ohw, cols);
+                    }
+
+                    Gemm.Multiply(false, false, plan.Cg, cols, plan.KgTransposed, 1f, wt.AsSpan(g * plan.Cg * plan.KgTransposed, plan.Cg * plan.KgTransposed),
+                        plan.KgTransposed, col, cols, 0f, tmp, cols);
+                    for (int i = 0; i < nc; i++)
+                    {
+                        for (int ci = 0; ci < plan.Cg; ci++)
+                        {
+                            Span<float> d = dx.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg + ci) * plan.InHW, plan.InHW);
+                            TensorPrimitives.Add(d, tmp.AsSpan(ci * cols + i * ohw, ohw), d);
+                        }
+                    }
+                }
+                else if (dx is not null)
                 {
                     Gemm.Multiply(true, false, plan.Kg, cols, plan.CoutG, 1f, wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg), plan.Kg,
                         dyc, cols, 0f, col, cols);
@@ -215,12 +248,59 @@ internal sealed class ConvOp : NodeOp
         }
     }
 
+    /// <summary>Depthwise forward: a direct kernel per (image, channel) plane, planes in parallel.</summary>
+    private void DepthwiseForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, int threads)
+    {
+        int planes = plan.N * plan.Cout, ohw = plan.OutHW, inHW = plan.InHW, kg = plan.Kg, cout = plan.Cout;
+        var scratch = _workspace.Get(Math.Min(threads, planes), DepthwiseConv.ScratchSize(plan.G), 0).Col;
+        var geometry = plan.G;
+        Workers.For(planes, (long)ohw * kg, threads, (p, worker) =>
+        {
+            int c = p % cout;
+            DepthwiseConv.Forward(xd.AsSpan(p * inHW, inHW), geometry, wd.AsSpan(c * kg, kg), bias?[c] ?? 0f, yd.AsSpan(p * ohw, ohw), scratch[worker]);
+        });
+    }
+
+    /// <summary>
+    /// Depthwise backward, channels in parallel: each channel walks the batch in order and alone writes its weight,
+    /// bias and input-gradient slices, so results do not depend on the thread count.
+    /// </summary>
+    private void DepthwiseBackward(ConvPlan plan, float[] xd, float[] wd, float[] dyd, float[]? dx, float[]? dw, float[]? db, int threads)
+    {
+        int ohw = plan.OutHW, inHW = plan.InHW, kg = plan.Kg, cout = plan.Cout, n = plan.N;
+        var scratch = _workspace.Get(Math.Min(threads, cout), DepthwiseConv.ScratchSize(plan.G), 0).Col;
+        var partial = _workspace.Partials(1, cout * kg, 0)[0];
+        var geometry = plan.G;
+        Workers.For(cout, (long)n * ohw * kg, threads, (c, worker) =>
+        {
+            Span<float> dwc = partial.AsSpan(c * kg, kg);
+            dwc.Clear();
+            float sum = 0f;
+            for (int b = 0; b < n; b++)
+            {
+                int p = b * cout + c;
+                sum += DepthwiseConv.Backward(xd.AsSpan(p * inHW, inHW), dyd.AsSpan(p * ohw, ohw), geometry, wd.AsSpan(c * kg, kg), dwc,
+                    dx is null ? Span<float>.Empty : dx.AsSpan(p * inHW, inHW), scratch[worker]);
+            }
+
+            if (dw is not null)
+            {
+                TensorPrimitives.Add(dw.AsSpan(c * kg, kg), dwc, dw.AsSpan(c * kg, kg));
+            }
+
+            if (db is not null)
+            {
+                db[c] += sum;
+            }
+        });
+    }
+
     /// <summary>
     /// Backward for group <paramref name="g"/> of a chunk read straight from dY image by image (single images and large
     /// planes, the same case as the forward's direct path): dW partial = Σi dYi·colᵢᵀ accumulated over the chunk's images
     /// in order, db partial = Σi row sums, dX by a GEMM into each image's column slice and a fold.
     /// </summary>
-    private void BackwardPerImage(ConvPlan plan, int g, int n0, int nc, float[] xd, float[] wd, float[] dyd, float[]? dx,
+    private void BackwardPerImage(ConvPlan plan, int g, int n0, int nc, float[] xd, float[] wd, float[]? wt, float[] dyd, float[]? dx,
         float[] col, float[]? dwPart, float[]? dbPart)
     {
         int ohw = plan.OutHW, cols = nc * ohw;
@@ -245,12 +325,52 @@ internal sealed class ConvOp : NodeOp
                     dwPart.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg), plan.Kg);
             }
 
-            if (dx is not null)
+            if (dx is not null && wt is not null)
+            {
+                // Aligned shapes: dXᵢ += conv(dYᵢ, flipped Wᵀ), accumulated by the GEMM itself (beta 1).
+                Im2Col.Unfold(dyi, plan.Transposed, plan.CoutG, col, i * ohw, cols);
+                Gemm.Multiply(false, false, plan.Cg, ohw, plan.KgTransposed, 1f, wt.AsSpan(g * plan.Cg * plan.KgTransposed, plan.Cg * plan.KgTransposed),
+                    plan.KgTransposed, col.AsSpan(i * ohw), cols, 1f, dx.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.InHW);
+            }
+            else if (dx is not null)
             {
                 Gemm.Multiply(true, false, plan.Kg, ohw, plan.CoutG, 1f, wg, plan.Kg, dyi, ohw, 0f, col.AsSpan(i * ohw), cols);
                 Im2Col.FoldAdd(col, i * ohw, cols, plan.G, plan.Cg, dx.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW));
             }
         }
+    }
+
+    private float[] _transposedWeights = [];
+
+    /// <summary>
+    /// Per group, the Cg × (CoutG·kh·kw) weights of the input-gradient convolution: Wt[ci, co·kk + t] = W[co, ci, kk − 1 − t]
+    /// (kernel flipped in both axes, input and output channels swapped).
+    /// </summary>
+    private float[] TransposedWeights(ConvPlan plan, float[] wd)
+    {
+        int kk = plan.G.KernelH * plan.G.KernelW, kt = plan.KgTransposed;
+        if (_transposedWeights.Length < wd.Length)
+        {
+            _transposedWeights = new float[wd.Length];
+        }
+
+        float[] wt = _transposedWeights;
+        for (int g = 0; g < _group; g++)
+        {
+            for (int co = 0; co < plan.CoutG; co++)
+            {
+                for (int ci = 0; ci < plan.Cg; ci++)
+                {
+                    int src = (g * plan.CoutG + co) * plan.Kg + ci * kk, dst = (g * plan.Cg + ci) * kt + co * kk;
+                    for (int t = 0; t < kk; t++)
+                    {
+                        wt[dst + t] = wd[src + kk - 1 - t];
+                    }
+                }
+            }
+        }
+
+        return wt;
     }
 
     private ConvPlan? _plan;

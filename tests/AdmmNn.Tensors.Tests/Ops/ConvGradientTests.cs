@@ -55,4 +55,54 @@ public sealed class ConvGradientTests
 
     [Fact]
     public void Auto_pad_same_lower_puts_extra_padding_first() => Check([1, 2, 7, 7], [2, 2, 4, 4], false, [2, 2], [], [1, 1], 1, "SAME_LOWER", [2, 2, 1, 1]);
+
+    // "Same"-padded stride-1 shapes take Im2Col's block-copy path (rows as wide as the input's).
+    [Fact]
+    public void Same_padding_3x3_odd_sizes_chunked() => Check([3, 3, 9, 7], [4, 3, 3, 3], false, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+
+    [Fact]
+    public void Same_padding_3x3_large_planes_per_image() => Check([2, 2, 17, 16], [3, 2, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+
+    [Fact]
+    public void Same_padding_grouped_and_depthwise() => Check([2, 4, 7, 5], [4, 1, 3, 3], false, [1, 1], [1, 1, 1, 1], [1, 1], 4);
+
+    [Fact]
+    public void Same_padding_dilated_5x3_asymmetric() => Check([2, 2, 9, 8], [3, 2, 5, 3], true, [1, 1], [4, 1, 4, 1], [2, 1], 1);
+
+    [Fact]
+    public void Pointwise_stride_two() => Check([3, 5, 7, 9], [4, 5, 1, 1], false, [2, 2], [0, 0, 0, 0], [1, 1], 1);
+
+    [Fact]
+    public void Depthwise_dilated_asymmetric_padding_with_bias() => Check([2, 3, 9, 8], [3, 1, 3, 3], true, [1, 1], [2, 0, 1, 2], [2, 2], 3);
+
+    [Fact]
+    public void Depthwise_5x5_stride_two_odd_sizes() => Check([3, 2, 11, 9], [2, 1, 5, 5], false, [2, 1], [2, 2, 1, 2], [1, 1], 2);
+
+    [Fact]
+    public void Depthwise_channel_multiplier_takes_the_gemm_path() => Check([2, 3, 6, 5], [6, 1, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 3);
+
+    /// <summary>Random shapes (odd sizes, padding, stride 1–2, dilation 1–2, groups incl. depthwise), forward and gradients.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void Random_shapes(int seed)
+    {
+        var r = new Random(seed);
+        int group = r.Next(1, 4), cg = r.Next(1, 3), coutG = r.Next(1, 3);
+        if (r.Next(2) == 0)
+        {
+            cg = coutG = 1;
+            group = r.Next(2, 6);
+        }
+
+        int k = r.Next(1, 4) * 2 - 1, stride = r.Next(1, 3), dilation = r.Next(1, 3), pad = r.Next(0, k);
+        int h = (k - 1) * dilation + 1 + r.Next(0, 9), w = (k - 1) * dilation + 1 + r.Next(0, 9);
+        Check([r.Next(1, 4), group * cg, h, w], [group * coutG, cg, k, k], r.Next(2) == 0, [stride, stride], [pad, pad, pad, pad], [dilation, dilation], group);
+    }
 }

@@ -16,6 +16,15 @@ public sealed class NormalizationGradientTests
     public void BatchNorm_training_uses_batch_statistics() =>
         GradientCheck.Run(Bn([3, 4, 2, 3]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, true), training: true);
 
+    /// <summary>Planes of 63 values: the vectorized per-plane kernels and their scalar tails.</summary>
+    [Fact]
+    public void BatchNorm_training_on_large_odd_planes() =>
+        GradientCheck.Run(Bn([3, 2, 7, 9]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, true), training: true);
+
+    [Fact]
+    public void BatchNorm_inference_on_large_odd_planes() =>
+        GradientCheck.Run(Bn([2, 3, 5, 11]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, false));
+
     [Fact]
     public void BatchNorm_training_on_2d_input() =>
         GradientCheck.Run(Bn([5, 3]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, true), training: true);

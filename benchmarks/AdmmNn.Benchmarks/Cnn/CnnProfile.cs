@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using AdmmNn.Tensors;
+using AdmmNn.Tensors.Autograd;
+using AdmmNn.Tensors.Losses;
+using AdmmNn.Tensors.Modules;
+using AdmmNn.Tensors.Ops;
+using AdmmNn.Tensors.Parallelism;
+using AdmmNn.Tensors.Kernels;
+
+namespace AdmmNn.Benchmarks.Cnn;
+
+/// <summary>
+/// Where a training step's time goes: runs the module's compiled ops one by one (forward, then backward in reverse, as
+/// the tape does) and sums wall time per op type and direction, plus gradient preparation and the optimizer-free rest.
+/// Usage: <c>cnn-profile &lt;net&gt; &lt;batch&gt; [seconds] [--infer]</c>.
+/// </summary>
+public static partial class CnnProfile
+{
+    private const int ProcessCpuClock = 2; // CLOCK_PROCESS_CPUTIME_ID
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>Process CPU seconds (all threads), nanosecond resolution: per-op costs that a busy machine does not inflate.</summary>
+    private static double CpuNow() => ClockGetTime(ProcessCpuClock, out var t) == 0 ? t.Seconds + t.Nanoseconds * 1e-9 : double.NaN;
+
+    public static void Run(TextWriter output, string net, int batch, double seconds, bool inference)
+    {
+        Gemm.Threads = Workers.Threads = 2;
+        var model = GraphModule.FromGraph(CnnNets.Create(net, seed: 1));
+        var ops = (NodeOp[])typeof(GraphModule).GetField("_ops", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
+        var state = (ExecutionState)typeof(GraphModule).GetField("_state", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
+        int[] shape = [batch, .. CnnNets.InputShape(net)];
+        var rng = new Random(0);
+        var images = new Tensor(Enumerable.Range(0, Tensor.SizeOf(shape)).Select(_ => (float)rng.NextDouble()).ToArray(), shape);
+        int[] labels = Enumerable.Range(0, batch).Select(_ => rng.Next(10)).ToArray();
+        model.Training = !inference;
+        var logits = model.ForwardShared(images);
+        var gradient = new Tensor((int[])logits.Shape.Clone());
+        if (!inference)
+        {
+            model.Backward(gradient);
+        }
+
+        var forward = new Dictionary<string, double>();
+        var backward = new Dictionary<string, double>();
+        var forwardCpu = new Dictionary<string, double>();
+        var backwardCpu = new Dictionary<string, double>();
+        double prepare = 0, total = 0;
+        int steps = 0;
+        long allocated = GC.GetTotalAllocatedBytes(true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed.TotalSeconds < seconds || steps < 2)
+        {
+            long stepStart = Stopwatch.GetTimestamp();
+            model.ZeroGrad();
+            foreach (var op in ops)
+            {
+                long t = Stopwatch.GetTimestamp();
+                double c0 = CpuNow();
+                op.Forward(state);
+                Add(forwardCpu, Key(op), CpuNow() - c0);
+                Add(forward, Key(op), Stopwatch.GetElapsedTime(t).TotalSeconds);
+            }
+
+            if (!inference)
+            {
+                CrossEntropyLoss.Compute(logits.AsSpan(), logits.Shape[1], labels, gradient.AsSpan());
+                long t = Stopwatch.GetTimestamp();
+                state.PrepareGradients();
+                gradient.AsSpan().CopyTo(state.Grads[Array.IndexOf(state.Values, logits)]!.AsSpan());
+                prepare += Stopwatch.GetElapsedTime(t).TotalSeconds;
+                for (int i = ops.Length - 1; i >= 0; i--)
+                {
+                    if (ops[i].ProducesGradient(state))
+                    {
+                        t = Stopwatch.GetTimestamp();
+                        double c0 = CpuNow();
+                        ops[i].Backward(state);
+                        Add(backwardCpu, Key(ops[i]), CpuNow() - c0);
+                        Add(backward, Key(ops[i]), Stopwatch.GetElapsedTime(t).TotalSeconds);
+                    }
+                }
+            }
+
+            total += Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
+            steps++;
+        }
+
+        allocated = GC.GetTotalAllocatedBytes(true) - allocated;
+        double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / steps;
+        output.WriteLine($"{net} {(inference ? "inference" : "training")} batch {batch}: {steps} steps, {total / steps * 1e3:F1} ms/step ({batch * steps / total:F0} img/s), CPU {cpuMs:F1} ms/step ({batch / cpuMs * 1e3:F0} img/CPU-s), GEMM {Gemm.Backend}, allocated {allocated / (double)steps / 1024:F1} KiB/step; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        output.WriteLine($"{"op",-34} {"fwd ms",8} {"bwd ms",8} {"share",6} {"fwd CPU",8} {"bwd CPU",8} {"share",6}");
+        double cpuTotal = forwardCpu.Values.Sum() + backwardCpu.Values.Sum();
+        foreach (var key in forward.Keys.Union(backward.Keys).OrderByDescending(k => forwardCpu.GetValueOrDefault(k) + backwardCpu.GetValueOrDefault(k)))
+        {
+            double f = forward.GetValueOrDefault(key) / steps * 1e3, b = backward.GetValueOrDefault(key) / steps * 1e3;
+            double fc = forwardCpu.GetValueOrDefault(key) / steps * 1e3, bc = backwardCpu.GetValueOrDefault(key) / steps * 1e3;
+            output.WriteLine($"{key,-34} {f,8:F2} {b,8:F2} {(f + b) / (total / steps * 1e3),6:P0} {fc,8:F2} {bc,8:F2} {(fc + bc) / (cpuTotal / steps * 1e3),6:P0}");
+        }
+
+        output.WriteLine($"{"PrepareGradients",-34} {"",8} {prepare / steps * 1e3,8:F2}");
+    }
+
+    /// <summary>Op type plus, for convolutions, the kernel/stride/group shape class.</summary>
+    private static string Key(NodeOp op)
+    {
+        if (op.Node.OpType != "Conv")
+        {
+            return op.Node.OpType;
+        }
+
+        long[] k = op.Node.Attributes.First(a => a.Name == "kernel_shape").Ints!;
+        long s = op.Node.Attributes.First(a => a.Name == "strides").Ints![0];
+        long g = op.Node.Attributes.FirstOrDefault(a => a.Name == "group")?.Int ?? 1;
+        return $"Conv {k[0]}x{k[1]} s{s}{(g > 1 ? " g" + g : "")}";
+    }
+
+    private static void Add(Dictionary<string, double> d, string key, double v) => d[key] = d.GetValueOrDefault(key) + v;
+}

@@ -1,0 +1,184 @@
+using System.Numerics.Tensors;
+
+namespace AdmmNn.Tensors.Kernels;
+
+/// <summary>
+/// Direct depthwise convolution (one input channel per output channel), one image plane at a time. The input plane is
+/// first copied into a zero-padded scratch plane covering exactly the window extent, so no tap needs edge checks; with
+/// stride 1 each tap is then one contiguous multiply-add over the whole plane (outputs kept at the padded row width and
+/// compacted at the end). Summation orders depend only on the shape, so results are reproducible.
+/// </summary>
+internal static class DepthwiseConv
+{
+    /// <summary>Rows and row width of the padded scratch plane for <paramref name="g"/>.</summary>
+    public static (int Rows, int Width) PaddedExtent(in ConvShape g) =>
+        ((g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1);
+
+    /// <summary>Floats of scratch one worker needs for <see cref="Forward"/> and <see cref="Backward"/>.</summary>
+    public static int ScratchSize(in ConvShape g)
+    {
+        var (rows, width) = PaddedExtent(g);
+        return 2 * rows * width + g.OutH * width;
+    }
+
+    /// <summary>y = depthwise conv of plane <paramref name="x"/> with taps <paramref name="w"/> (kh·kw) plus <paramref name="bias"/>.</summary>
+    public static void Forward(ReadOnlySpan<float> x, in ConvShape g, ReadOnlySpan<float> w, float bias, Span<float> y, Span<float> scratch)
+    {
+        var (rows, width) = PaddedExtent(g);
+        Span<float> xp = scratch[..(rows * width)];
+        Pad(x, g, xp, rows, width);
+        if (g.StrideH == 1 && g.StrideW == 1)
+        {
+            Span<float> acc = scratch.Slice(2 * rows * width, g.OutH * width);
+            int length = (g.OutH - 1) * width + g.OutW;
+            acc[..length].Clear();
+            for (int ki = 0; ki < g.KernelH; ki++)
+            {
+                for (int kj = 0; kj < g.KernelW; kj++)
+                {
+                    int off = ki * g.DilationH * width + kj * g.DilationW;
+                    TensorPrimitives.MultiplyAdd(xp.Slice(off, length), w[ki * g.KernelW + kj], acc[..length], acc[..length]);
+                }
+            }
+
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                TensorPrimitives.Add(acc.Slice(oh * width, g.OutW), bias, y.Slice(oh * g.OutW, g.OutW));
+            }
+
+            return;
+        }
+
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            Span<float> yr = y.Slice(oh * g.OutW, g.OutW);
+            yr.Clear();
+            for (int ki = 0; ki < g.KernelH; ki++)
+            {
+                ReadOnlySpan<float> xr = xp[((oh * g.StrideH + ki * g.DilationH) * width)..];
+                for (int kj = 0; kj < g.KernelW; kj++)
+                {
+                    float wv = w[ki * g.KernelW + kj];
+                    int q = kj * g.DilationW;
+                    for (int ow = 0; ow < g.OutW; ow++, q += g.StrideW)
+                    {
+                        yr[ow] += wv * xr[q];
+                    }
+                }
+            }
+
+            if (bias != 0f)
+            {
+                TensorPrimitives.Add(yr, bias, yr);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds this plane's weight gradient into <paramref name="dw"/> (kh·kw) and, when <paramref name="dx"/> is not empty,
+    /// its input gradient into <paramref name="dx"/>; returns Σ dy (the bias gradient).
+    /// </summary>
+    public static float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in ConvShape g, ReadOnlySpan<float> w, Span<float> dw, Span<float> dx, Span<float> scratch)
+    {
+        var (rows, width) = PaddedExtent(g);
+        Span<float> xp = scratch[..(rows * width)];
+        Span<float> dxp = scratch.Slice(rows * width, rows * width);
+        Pad(x, g, xp, rows, width);
+        bool wantDx = !dx.IsEmpty;
+        if (wantDx)
+        {
+            dxp.Clear();
+        }
+
+        if (g.StrideH == 1 && g.StrideW == 1)
+        {
+            // dY at the padded row width, zeros in the extra columns, so every tap is one contiguous dot / multiply-add.
+            Span<float> dyp = scratch.Slice(2 * rows * width, g.OutH * width);
+            int length = (g.OutH - 1) * width + g.OutW;
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                dy.Slice(oh * g.OutW, g.OutW).CopyTo(dyp.Slice(oh * width, g.OutW));
+                if (oh < g.OutH - 1)
+                {
+                    dyp.Slice(oh * width + g.OutW, width - g.OutW).Clear();
+                }
+            }
+
+            for (int ki = 0; ki < g.KernelH; ki++)
+            {
+                for (int kj = 0; kj < g.KernelW; kj++)
+                {
+                    int off = ki * g.DilationH * width + kj * g.DilationW, tap = ki * g.KernelW + kj;
+                    dw[tap] += TensorPrimitives.Dot(dyp[..length], xp.Slice(off, length));
+                    if (wantDx)
+                    {
+                        TensorPrimitives.MultiplyAdd(dyp[..length], w[tap], dxp.Slice(off, length), dxp.Slice(off, length));
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                for (int ki = 0; ki < g.KernelH; ki++)
+                {
+                    int rowOff = (oh * g.StrideH + ki * g.DilationH) * width;
+                    for (int kj = 0; kj < g.KernelW; kj++)
+                    {
+                        int tap = ki * g.KernelW + kj, q = rowOff + kj * g.DilationW;
+                        float wv = w[tap], sum = 0f;
+                        for (int ow = 0; ow < g.OutW; ow++, q += g.StrideW)
+                        {
+                            float gv = dy[oh * g.OutW + ow];
+                            sum += gv * xp[q];
+                            if (wantDx)
+                            {
+                                dxp[q] += wv * gv;
+                            }
+                        }
+
+                        dw[tap] += sum;
+                    }
+                }
+            }
+        }
+
+        if (wantDx)
+        {
+            Unpad(dxp, g, dx, rows, width);
+        }
+
+        return TensorPrimitives.Sum(dy[..(g.OutH * g.OutW)]);
+    }
+
+    /// <summary>Copies the input plane into the padded extent (row r, column q ↔ input (r − pt, q − pl)); the rest is 0.</summary>
+    private static void Pad(ReadOnlySpan<float> x, in ConvShape g, Span<float> xp, int rows, int width)
+    {
+        xp.Clear();
+        var (r0, r1, q0, count) = Overlap(g, rows, width);
+        for (int r = r0; r < r1; r++)
+        {
+            x.Slice((r - g.PadTop) * g.InW, count).CopyTo(xp.Slice(r * width + q0, count));
+        }
+    }
+
+    /// <summary>Adds the padded-extent gradient back onto the input plane's gradient (the adjoint of <see cref="Pad"/>).</summary>
+    private static void Unpad(ReadOnlySpan<float> dxp, in ConvShape g, Span<float> dx, int rows, int width)
+    {
+        var (r0, r1, q0, count) = Overlap(g, rows, width);
+        for (int r = r0; r < r1; r++)
+        {
+            Span<float> d = dx.Slice((r - g.PadTop) * g.InW, count);
+            TensorPrimitives.Add(d, dxp.Slice(r * width + q0, count), d);
+        }
+    }
+
+    /// <summary>Padded rows [r0, r1) and columns [q0, q0 + count) that hold input pixels (pads are never negative).</summary>
+    private static (int R0, int R1, int Q0, int Count) Overlap(in ConvShape g, int rows, int width)
+    {
+        int count = Math.Max(0, Math.Min(width - g.PadLeft, g.InW));
+        int r0 = Math.Min(g.PadTop, rows), r1 = count == 0 ? r0 : Math.Min(rows, g.PadTop + g.InH);
+        return (r0, r1, g.PadLeft, count);
+    }
+}

@@ -14,7 +14,7 @@ public static class UserErrors
     {
         message = ex.Message;
         return ex is ModelFormatException or ConstraintSettingsException or FileNotFoundException or DirectoryNotFoundException
-            || ex.GetType().Name is "InvalidDataFileException" or "InvalidModelException" or "PolicyException" or "UnsupportedModelException"
+            || ex.GetType().Name is "InvalidDataFileException" or "InvalidModelException" or "InvalidCheckpointException" or "PolicyException" or "UnsupportedModelException"
                 or "ShapeInferenceException";
     }
 }

@@ -128,6 +128,7 @@ internal sealed class OnnxImporter(string? baseDirectory)
         };
         foreach (var attribute in proto.Attribute) node.Attributes.Add(ReadAttribute(attribute, node));
         ConstantNodeValidator.Check(node, Describe(node));
+        SpatialAttributeValidator.Check(node, Describe(node));
         return node;
     }
 

@@ -22,6 +22,9 @@ public static class OnnxLimits
     /// <summary>Largest tensor rank.</summary>
     public const int MaxRank = 32;
 
+    /// <summary>Largest kernel size, stride, dilation or pad of a convolution or pool (2^16).</summary>
+    public const long MaxSpatialExtent = 1 << 16;
+
     /// <summary>Most nodes in a graph.</summary>
     public const int MaxNodes = 1_000_000;
 

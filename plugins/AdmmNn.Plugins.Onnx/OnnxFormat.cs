@@ -35,8 +35,10 @@ public sealed class OnnxFormat : IModelFormat
         {
             proto = ModelProto.Parser.ParseFrom(bytes);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
         {
+            // Google.Protobuf reports most damage as InvalidProtocolBufferException, but some (e.g. a truncated map entry
+            // inside StringStringEntryProto) escape as the others: all mean the same corrupt file.
             throw new ModelFormatException($"not a valid ONNX protobuf ({bytes.Length} bytes; truncated or corrupt?): {OneLine(ex.Message)}", ex);
         }
         try
@@ -72,6 +74,8 @@ public sealed class OnnxFormat : IModelFormat
 
     private static byte[] ReadAll(Stream stream)
     {
+        if (stream.CanSeek && stream.Length - stream.Position > Validation.OnnxLimits.MaxFileBytes)
+            throw new ModelFormatException($"the file has {stream.Length - stream.Position} bytes, more than the {Validation.OnnxLimits.MaxFileBytes}-byte limit of one ONNX protobuf");
         if (stream is MemoryStream ms && ms.Position == 0) return ms.ToArray();
         using var copy = new MemoryStream();
         stream.CopyTo(copy);

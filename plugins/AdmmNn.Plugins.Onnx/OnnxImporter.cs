@@ -2,6 +2,7 @@ using System.Text;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Models;
 using AdmmNn.Plugins.Onnx.Protos;
+using AdmmNn.Plugins.Onnx.Validation;
 using AttributeType = AdmmNn.Plugins.Onnx.Protos.AttributeProto.Types.AttributeType;
 
 namespace AdmmNn.Plugins.Onnx;
@@ -10,12 +11,15 @@ namespace AdmmNn.Plugins.Onnx;
 internal sealed class OnnxImporter(string? baseDirectory)
 {
     private readonly ExternalDataReader? external = baseDirectory is null ? null : new ExternalDataReader(baseDirectory);
+    private readonly SparseBudget sparseBudget = new();
     private int opset;
 
     internal ModelGraph Import(ModelProto model)
     {
         var graphProto = model.Graph ?? throw new ModelFormatException("the model has no graph (field 7 of ModelProto is missing; not an ONNX model?)");
         opset = DefaultOpset(model);
+        if (graphProto.Node.Count > OnnxLimits.MaxNodes)
+            throw new ModelFormatException($"the graph has {graphProto.Node.Count} nodes, more than the limit of {OnnxLimits.MaxNodes}");
         var graph = new ModelGraph
         {
             Name = graphProto.Name.Length > 0 ? graphProto.Name : "model",
@@ -37,7 +41,7 @@ internal sealed class OnnxImporter(string? baseDirectory)
         }
         foreach (var sparse in graphProto.SparseInitializer)
         {
-            var dense = OnnxTensors.ReadSparse(sparse, "sparse initializer", external);
+            var dense = OnnxTensors.ReadSparse(sparse, "sparse initializer", external, sparseBudget);
             if (dense.Name.Length == 0) throw new ModelFormatException("a sparse initializer has no name");
             if (!defined.Add(dense.Name)) throw new ModelFormatException($"sparse initializer '{dense.Name}' is defined twice");
             graph.Initializers.Add(dense);
@@ -49,7 +53,9 @@ internal sealed class OnnxImporter(string? baseDirectory)
             if (defined.Contains(input.Name)) continue;
             if (input.Name.Length == 0) throw new ModelFormatException("a graph input has no name");
             CheckName(input.Name, "graph input name");
-            graph.Inputs.Add(ReadValueInfo(input, "graph input"));
+            var info = ReadValueInfo(input, "graph input");
+            InputShapeValidator.Check(info);
+            graph.Inputs.Add(info);
             defined.Add(input.Name);
         }
 
@@ -96,7 +102,9 @@ internal sealed class OnnxImporter(string? baseDirectory)
 
     private GraphNode ReadNode(NodeProto proto, int index, HashSet<string> names)
     {
-        if (proto.OpType.Length == 0) throw new ModelFormatException($"node #{index} ('{proto.Name}') has no op_type");
+        if (proto.OpType.Length == 0) throw new ModelFormatException($"node #{index} ('{OnnxFormat.Printable(proto.Name)}') has no op_type");
+        if (proto.Input.Count > OnnxLimits.MaxNodeValues || proto.Output.Count > OnnxLimits.MaxNodeValues)
+            throw new ModelFormatException($"node #{index} has {proto.Input.Count} inputs and {proto.Output.Count} outputs; the limit is {OnnxLimits.MaxNodeValues} each");
         CheckName(proto.OpType, $"node #{index} op_type");
         CheckName(proto.Name, $"node #{index} name");
         CheckName(proto.Domain, $"node #{index} domain");
@@ -119,6 +127,8 @@ internal sealed class OnnxImporter(string? baseDirectory)
             Outputs = [.. proto.Output],
         };
         foreach (var attribute in proto.Attribute) node.Attributes.Add(ReadAttribute(attribute, node));
+        ConstantNodeValidator.Check(node, Describe(node));
+        SpatialAttributeValidator.Check(node, Describe(node));
         return node;
     }
 
@@ -142,7 +152,7 @@ internal sealed class OnnxImporter(string? baseDirectory)
                 break;
             case AttributeType.SparseTensor:
                 attribute.Kind = AttributeKind.Tensor;
-                attribute.Tensor = OnnxTensors.ReadSparse(proto.SparseTensor ?? throw new ModelFormatException($"{where}: SPARSE_TENSOR attribute has no tensor"), where, external);
+                attribute.Tensor = OnnxTensors.ReadSparse(proto.SparseTensor ?? throw new ModelFormatException($"{where}: SPARSE_TENSOR attribute has no tensor"), where, external, sparseBudget);
                 break;
             default:
                 throw new ModelFormatException($"{where} has type {type.ToString().ToUpperInvariant()}, which is not supported (supported: FLOAT, INT, STRING, TENSOR, SPARSE_TENSOR, FLOATS, INTS, STRINGS)");
@@ -175,6 +185,7 @@ internal sealed class OnnxImporter(string? baseDirectory)
         if (elementType != 0 && !OnnxElementTypes.IsSupported(elementType))
             throw new ModelFormatException($"{where}: data type {OnnxElementTypes.NameOf(elementType)} is not supported (supported: {OnnxElementTypes.SupportedList})");
         var dims = tensorType.Shape?.Dim ?? [];
+        if (dims.Count > OnnxLimits.MaxRank) throw new ModelFormatException($"{where}: rank {dims.Count} exceeds the limit of {OnnxLimits.MaxRank}");
         var values = new long[dims.Count];
         var symbols = new string?[dims.Count];
         bool anySymbol = false;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Models;
 using AdmmNn.Plugins.Onnx.Protos;
+using AdmmNn.Plugins.Onnx.Validation;
 using Google.Protobuf;
 using static AdmmNn.Plugins.Onnx.OnnxElementTypes;
 
@@ -85,18 +86,20 @@ internal static class OnnxTensors
     }
 
     /// <summary>Reads a sparse tensor as the equivalent dense one.</summary>
-    internal static TensorData ReadSparse(SparseTensorProto sparse, string where, ExternalDataReader? external)
+    internal static TensorData ReadSparse(SparseTensorProto sparse, string where, ExternalDataReader? external, SparseBudget budget)
     {
         if (sparse.Values is null || sparse.Indices is null)
             throw new ModelFormatException($"{where}: sparse tensor lacks values or indices");
         var name = sparse.Values.Name;
-        where = name.Length > 0 && !where.Contains('\'') ? $"{where} '{name}'" : where;
+        where = name.Length > 0 && !where.Contains('\'') ? $"{where} '{OnnxFormat.Printable(name)}'" : where;
+        // The dense form is allocated from the declared dims alone: check them before reading anything else.
+        var dims = sparse.Dims.ToArray();
+        var count = ElementCount(dims, where);
+        budget.Take(count, where);
         var values = Read(sparse.Values, where + " (values)", external);
         var indices = Read(sparse.Indices, where + " (indices)", external);
         if (indices.Int64s is null || indices.ElementType != ElementType.Int64)
             throw new ModelFormatException($"{where}: sparse indices must be INT64");
-        var dims = sparse.Dims.ToArray();
-        var count = ElementCount(dims, where);
         var nnz = values.ElementCount;
         if (values.Dims.Length != 1)
             throw new ModelFormatException($"{where}: sparse values must be one-dimensional, got [{string.Join(",", values.Dims)}]");
@@ -173,12 +176,14 @@ internal static class OnnxTensors
     /// <summary>The element count of <paramref name="dims"/>, refusing negative dims and counts an array cannot hold.</summary>
     internal static long ElementCount(long[] dims, string where)
     {
+        if (dims.Length > OnnxLimits.MaxRank)
+            throw new ModelFormatException($"{where}: rank {dims.Length} exceeds the limit of {OnnxLimits.MaxRank}");
         long count = 1;
         foreach (var d in dims)
         {
             if (d < 0) throw new ModelFormatException($"{where}: negative dimension {d} in [{string.Join(",", dims)}]");
             if (d != 0 && count > Array.MaxLength / d)
-                throw new ModelFormatException($"{where}: dims [{string.Join(",", dims)}] describe more elements than fit in memory");
+                throw new ModelFormatException($"{where}: dims [{string.Join(",", dims)}] describe more than {Array.MaxLength} elements (more than an array can hold)");
             count *= d;
         }
         return count;

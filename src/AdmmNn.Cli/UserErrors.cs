@@ -26,7 +26,7 @@ public static class UserErrors
             ModelFormatException or ShapeInferenceException or AdmmNn.Runtime.InvalidModelException
                 or AdmmNn.Tensors.Modules.InvalidModelException or AdmmNn.Tensors.Modules.UnsupportedModelException => Diagnostic.Error(DiagnosticCodes.Model, ex.Message),
             ConstraintSettingsException => Diagnostic.Error(DiagnosticCodes.Policy, ex.Message),
-            FileNotFoundException or DirectoryNotFoundException => Diagnostic.Error(DiagnosticCodes.BadInput, ex.Message),
+            AdmmNn.Core.Compression.InvalidCheckpointException or FileNotFoundException or DirectoryNotFoundException => Diagnostic.Error(DiagnosticCodes.BadInput, ex.Message),
             _ => null,
         };
     }

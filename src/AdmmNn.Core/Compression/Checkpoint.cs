@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using AdmmNn.Shared;
 using System.Text;
 using System.Text.Json;
@@ -9,11 +10,16 @@ namespace AdmmNn.Core.Compression;
 /// variables, masks, frozen values, ρ, the optimizer's state and the history so far. The data order is a pure
 /// function of (seed, phase, epoch), so the position is the whole random state. Written to a temporary file and
 /// renamed, so a kill never leaves a torn checkpoint.
+/// Layout (version 3): the magic string, the format version (int32), the content length (int64), the SHA-256 of the
+/// content, then the content. Loading checks all four before parsing a byte of content, and parses the content with
+/// every length checked against the bytes left, so a truncated, corrupt or foreign file is an
+/// <see cref="InvalidCheckpointException"/> naming it, and the file is never modified.
 /// </summary>
 internal sealed class Checkpoint
 {
     private const string Magic = "ADMMNN-CKPT";
-    private const int Version = 2;
+    private const int Version = 3;
+    private const int HashBytes = 32;
 
     /// <summary>File name inside the checkpoint directory.</summary>
     public const string FileName = "compress.ckpt";
@@ -46,11 +52,9 @@ internal sealed class Checkpoint
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
-        AtomicFile.Write(path, stream =>
+        using var content = new MemoryStream();
+        using (var w = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
         {
-            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            w.Write(Magic);
-            w.Write(Version);
             w.Write(Fingerprint);
             w.Write(PhaseIndex);
             w.Write(BatchInPhase);
@@ -83,6 +87,16 @@ internal sealed class Checkpoint
             }
             w.Write(OptimizerState.Length);
             w.Write(OptimizerState);
+        }
+        var bytes = content.ToArray();
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            w.Write(Magic);
+            w.Write(Version);
+            w.Write((long)bytes.Length);
+            w.Write(SHA256.HashData(bytes));
+            w.Write(bytes);
             w.Flush();
         });
     }
@@ -92,11 +106,12 @@ internal sealed class Checkpoint
     public static Checkpoint Load(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        using var stream = File.OpenRead(path);
-        using var r = new BinaryReader(stream, Encoding.UTF8);
+        var file = File.ReadAllBytes(path);
+        var content = Verify(file, path);
+        using var r = new BinaryReader(new MemoryStream(content, writable: false), Encoding.UTF8);
+        string field = "fingerprint";
         try
         {
-            if (r.ReadString() != Magic || r.ReadInt32() != Version) throw new InvalidDataException($"{path}: not an AdmmNn checkpoint (or from another version)");
             var c = new Checkpoint
             {
                 Fingerprint = r.ReadString(),
@@ -111,20 +126,64 @@ internal sealed class Checkpoint
                 PhaseSeconds = r.ReadDouble(),
                 DropoutSeed = r.ReadInt32(),
                 Arithmetic = r.ReadString(),
-                History = JsonSerializer.Deserialize<List<IterationRecord>>(r.ReadString(), ResultJson.Options) ?? [],
-                Phases = JsonSerializer.Deserialize<List<PhaseReport>>(r.ReadString(), ResultJson.Options) ?? [],
             };
-            var parameters = r.ReadInt32();
-            for (var i = 0; i < parameters; i++) c.Parameters[r.ReadString()] = ReadFloats(r) ?? [];
-            var layers = r.ReadInt32();
-            for (var i = 0; i < layers; i++) c.Layers.Add(new LayerSnapshot(r.ReadString(), r.ReadDouble(), ReadFloats(r), ReadFloats(r), ReadBools(r), ReadFloats(r)));
-            c.OptimizerState = r.ReadBytes(r.ReadInt32());
+            field = "history";
+            c.History = JsonSerializer.Deserialize<List<IterationRecord>>(r.ReadString(), ResultJson.Options) ?? [];
+            field = "phases";
+            c.Phases = JsonSerializer.Deserialize<List<PhaseReport>>(r.ReadString(), ResultJson.Options) ?? [];
+            field = "parameters";
+            var parameters = Count(r, 5, field);
+            for (var i = 0; i < parameters; i++) c.Parameters[r.ReadString()] = ReadFloats(r, field) ?? [];
+            field = "layers";
+            var layers = Count(r, 9, field);
+            for (var i = 0; i < layers; i++)
+                c.Layers.Add(new LayerSnapshot(r.ReadString(), r.ReadDouble(), ReadFloats(r, field), ReadFloats(r, field), ReadBools(r, field), ReadFloats(r, field)));
+            field = "optimizer state";
+            c.OptimizerState = r.ReadBytes(Count(r, 1, field));
+            if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException($"{r.BaseStream.Length - r.BaseStream.Position} bytes after the end");
             return c;
         }
-        catch (EndOfStreamException)
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or JsonException or IOException or DecoderFallbackException or NotSupportedException)
         {
-            throw new InvalidDataException($"{path}: checkpoint is truncated");
+            // Content that passed the checksum was written by a different (buggy or foreign) writer: still the file's fault.
+            throw new InvalidCheckpointException(path, field, ex is EndOfStreamException ? "ends early" : ex.Message.ReplaceLineEndings(" "));
         }
+    }
+
+    /// <summary>The content of a checkpoint file after its magic, version, length and checksum are verified.</summary>
+    private static byte[] Verify(byte[] file, string path)
+    {
+        if (file.Length == 0) throw new InvalidCheckpointException(path, "header", "the file is empty");
+        var r = new BinaryReader(new MemoryStream(file, writable: false), Encoding.UTF8);
+        try
+        {
+            if (file[0] != Magic.Length || r.ReadString() != Magic) throw new InvalidCheckpointException(path, "header", "not an AdmmNn checkpoint");
+            var version = r.ReadInt32();
+            if (version != Version)
+                throw new InvalidCheckpointException(path, "version", $"format version {version}; this build reads version {Version} (start again without --resume)");
+            var length = r.ReadInt64();
+            var hash = r.ReadBytes(HashBytes);
+            long left = file.Length - r.BaseStream.Position;
+            if (hash.Length != HashBytes || length != left)
+                throw new InvalidCheckpointException(path, "length", $"declares {length} bytes of content but {Math.Max(0, left)} follow (truncated?)");
+            var content = file.AsSpan((int)r.BaseStream.Position).ToArray();
+            if (!SHA256.HashData(content).AsSpan().SequenceEqual(hash))
+                throw new InvalidCheckpointException(path, "checksum", "SHA-256 of the content does not match: the file is corrupt");
+            return content;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or DecoderFallbackException)
+        {
+            throw new InvalidCheckpointException(path, "header", "truncated or garbled header");
+        }
+    }
+
+    /// <summary>A count of items each taking at least <paramref name="minBytes"/> of what is left.</summary>
+    private static int Count(BinaryReader r, int minBytes, string field)
+    {
+        var n = r.ReadInt32();
+        if (n < 0 || n > (r.BaseStream.Length - r.BaseStream.Position) / minBytes)
+            throw new InvalidDataException($"{field}: count {n} does not fit the {r.BaseStream.Length - r.BaseStream.Position} bytes left");
+        return n;
     }
 
     private static void WriteFloats(BinaryWriter w, float[]? values)
@@ -133,15 +192,24 @@ internal sealed class Checkpoint
         if (values is not null) w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
-    private static float[]? ReadFloats(BinaryReader r)
+    private static float[]? ReadFloats(BinaryReader r, string field)
     {
         var n = r.ReadInt32();
-        if (n < 0) return null;
+        if (n == -1) return null;
+        n = CheckLength(r, n, sizeof(float), field);
         var values = new float[n];
         var bytes = r.ReadBytes(n * sizeof(float));
-        if (bytes.Length != n * sizeof(float)) throw new EndOfStreamException();
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
+    }
+
+    /// <summary>An array length: -1 (null) was handled; anything else negative or past the bytes left is corrupt.</summary>
+    private static int CheckLength(BinaryReader r, int n, int elementBytes, string field)
+    {
+        long left = r.BaseStream.Length - r.BaseStream.Position;
+        if (n < 0 || (long)n * elementBytes > left)
+            throw new InvalidDataException($"{field}: array length {n} is negative or exceeds the {left} bytes left");
+        return n;
     }
 
     private static void WriteBools(BinaryWriter w, bool[]? values)
@@ -150,12 +218,11 @@ internal sealed class Checkpoint
         if (values is not null) foreach (var v in values) w.Write(v);
     }
 
-    private static bool[]? ReadBools(BinaryReader r)
+    private static bool[]? ReadBools(BinaryReader r, string field)
     {
         var n = r.ReadInt32();
-        if (n < 0) return null;
-        var bytes = r.ReadBytes(n);
-        if (bytes.Length != n) throw new EndOfStreamException();
+        if (n == -1) return null;
+        var bytes = r.ReadBytes(CheckLength(r, n, 1, field));
         return [.. bytes.Select(b => b != 0)];
     }
 }

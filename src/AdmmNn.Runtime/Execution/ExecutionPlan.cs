@@ -46,6 +46,9 @@ internal sealed class ExecutionPlan
             try
             {
                 var result = op.InferShapes(op.Inputs.Select(s => s < 0 ? null : shapes[s]).ToArray());
+                // A node may name more outputs than its op produces (e.g. a second output on a Conv): refuse, do not index past.
+                if (result.Length < op.Outputs.Length)
+                    throw new ShapeException($"the node names {op.Outputs.Length} outputs but {op.OpType} produces {result.Length}");
                 for (int o = 0; o < op.Outputs.Length; o++)
                 {
                     Shapes.Size(result[o]);

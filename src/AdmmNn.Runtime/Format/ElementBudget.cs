@@ -7,10 +7,10 @@ internal sealed class ElementBudget(long limit)
 
     public long Limit { get; } = limit;
 
-    public void Take(long count, SectionReader at, string field)
+    public void Take(long count, SectionReader at, string field, string tensor)
     {
         if (count > _left)
-            throw at.Error(field, $"tensors declare more than {Limit} elements, more than a file of this size can justify");
+            throw at.Error(field, $"{tensor}: the file's tensors declare more than {Limit} elements, more than a file of this size can justify");
         _left -= count;
     }
 }

@@ -196,8 +196,10 @@ public static class PackedModelReader
             dims[d] = (long)v;
             count = count == 0 || v == 0 ? 0 : (count > int.MaxValue / (long)v ? long.MaxValue : count * (long)v);
         }
-        if (count > int.MaxValue / 2) throw r.Error($"{field}.dims", "tensor has too many elements");
-        budget.Take(count, r, $"{field}.dims");
+        string dimsText = $"[{string.Join(",", dims)}]";
+        if (count > int.MaxValue / 2)
+            throw r.Error($"{field}.dims", $"tensor '{t.Name}' {dimsText} declares {(count == long.MaxValue ? "more than 2^31" : count.ToString(System.Globalization.CultureInfo.InvariantCulture))} elements, more than the limit of {int.MaxValue / 2}");
+        budget.Take(count, r, $"{field}.dims", $"tensor '{t.Name}' {dimsText}");
         t.Dims = dims;
         return t;
     }

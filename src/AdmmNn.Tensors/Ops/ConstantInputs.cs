@@ -22,6 +22,12 @@ internal static class ConstantInputs
         return data.Int64s ?? data.Floats!.Select(f => (long)f).ToArray();
     }
 
+    /// <summary>An integer-list attribute kept as 64-bit values (Slice's ends may be INT64_MAX), or null when absent.</summary>
+    public static long[]? AttributeInts(GraphNode node, string name) =>
+        node.Attribute(name) is not { } a ? null
+        : a.Kind == AttributeKind.Ints ? a.Ints ?? []
+        : throw new InvalidModelException($"Node '{node.Name}' ({node.OpType}): attribute '{name}' must be an integer list.");
+
     /// <summary>Normalizes a possibly negative axis; throws naming the node when it is out of range.</summary>
     public static int Axis(GraphNode node, long axis, int rank)
     {

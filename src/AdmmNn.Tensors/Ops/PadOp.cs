@@ -27,7 +27,7 @@ internal sealed class PadOp : NodeOp
 
         if (context.Opset < 11)
         {
-            _pads = node.Attribute("pads")?.Ints ?? throw Error("attribute pads is required before opset 11.");
+            _pads = ConstantInputs.AttributeInts(node, "pads") ?? throw Error("attribute pads is required before opset 11.");
             _valueAttribute = node.Float("value", 0f);
         }
         else

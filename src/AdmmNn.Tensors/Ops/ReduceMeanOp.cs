@@ -17,7 +17,7 @@ internal sealed class ReduceMeanOp : NodeOp
 
     public ReduceMeanOp(GraphNode node, OpCompileContext context) : base(node, context)
     {
-        _axes = context.Opset < 18 ? node.Attribute("axes")?.Ints : ConstantInputs.Ints(node, context, 1, "axes");
+        _axes = context.Opset < 18 ? ConstantInputs.AttributeInts(node, "axes") : ConstantInputs.Ints(node, context, 1, "axes");
         _keepDims = node.Int("keepdims", 1) != 0;
         _noopWithEmptyAxes = context.Opset >= 18 && node.Int("noop_with_empty_axes", 0) != 0;
     }

@@ -20,9 +20,9 @@ internal sealed class SliceOp : NodeOp
     {
         if (context.Opset < 10)
         {
-            _starts = node.Attribute("starts")?.Ints ?? throw Error("attribute starts is required before opset 10.");
-            _ends = node.Attribute("ends")?.Ints ?? throw Error("attribute ends is required before opset 10.");
-            _axes = node.Attribute("axes")?.Ints;
+            _starts = ConstantInputs.AttributeInts(node, "starts") ?? throw Error("attribute starts is required before opset 10.");
+            _ends = ConstantInputs.AttributeInts(node, "ends") ?? throw Error("attribute ends is required before opset 10.");
+            _axes = ConstantInputs.AttributeInts(node, "axes");
         }
         else
         {

@@ -17,7 +17,7 @@ internal sealed class SplitOp : NodeOp
     public SplitOp(GraphNode node, OpCompileContext context) : base(node, context)
     {
         _axis = node.Int("axis", 0);
-        _split = context.Opset < 13 ? node.Attribute("split")?.Ints : ConstantInputs.Ints(node, context, 1, "split");
+        _split = context.Opset < 13 ? ConstantInputs.AttributeInts(node, "split") : ConstantInputs.Ints(node, context, 1, "split");
         if (_split is not null && (_split.Length != Out.Length || _split.Any(v => v < 0)))
         {
             throw Error($"split [{string.Join(",", _split)}] must list a non-negative size for each of the {Out.Length} outputs.");

@@ -149,3 +149,35 @@ public sealed class PadSliceSplitGradientTests
         }));
     }
 }
+
+public sealed class NewOpErrorTests
+{
+    [Fact]
+    public void Slice_with_computed_starts_names_the_node_and_input()
+    {
+        var op = new OpGraph("Slice", opset: 13).Random("x", [2, 3]).Random("starts", [1]).Int64("ends", [2]);
+        op.Graph.Inputs.Add(new Abstractions.Models.ValueInfo("s", Abstractions.Models.ElementType.Int64, [1]));
+        op.Graph.Nodes[0].Inputs[1] = "s";
+        var ex = Assert.Throws<Modules.UnsupportedModelException>(() => Modules.GraphModule.FromGraph(op.Graph));
+        Assert.Contains("'node0' (Slice", ex.Message);
+        Assert.Contains("starts input 's' must be a constant", ex.Message);
+    }
+
+    [Fact]
+    public void ReduceMean_axes_of_the_wrong_kind_names_the_node()
+    {
+        var op = new OpGraph("ReduceMean", opset: 13).Random("x", [2, 3]).AttrInt("axes", 1);
+        var ex = Assert.Throws<Modules.InvalidModelException>(() => Modules.GraphModule.FromGraph(op.Graph));
+        Assert.Contains("'node0' (ReduceMean): attribute 'axes' must be an integer list", ex.Message);
+    }
+
+    [Fact]
+    public void Split_sizes_that_do_not_add_up_name_the_node()
+    {
+        var op = new OpGraph("Split", opset: 13).Random("x", [5, 2]).Int64("split", [2, 2]);
+        op.Graph.Nodes[0].Outputs.Add("z");
+        var module = Modules.GraphModule.FromGraph(op.Graph);
+        var ex = Assert.Throws<Modules.InvalidModelException>(() => module.Run(new Dictionary<string, Tensor>()));
+        Assert.Contains("'node0' (Split): split sizes [2,2] do not add up to 5", ex.Message);
+    }
+}

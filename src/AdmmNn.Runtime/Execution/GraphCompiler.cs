@@ -10,9 +10,10 @@ internal static class GraphCompiler
     /// <summary>Op types the runtime executes (default ONNX domain).</summary>
     public static readonly string[] SupportedOps =
     [
-        "Add", "AveragePool", "BatchNormalization", "Concat", "Constant", "Conv", "Div", "Dropout", "Flatten", "Gemm",
-        "GlobalAveragePool", "Identity", "LeakyRelu", "LogSoftmax", "MatMul", "MaxPool", "Mul", "Relu", "Reshape", "Sigmoid",
-        "Softmax", "Sub", "Tanh", "Transpose",
+        "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout", "Erf", "Flatten",
+        "Gelu", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu",
+        "LogSoftmax", "MatMul", "MaxPool", "Mul", "Pad", "ReduceMean", "Relu", "Reshape", "Sigmoid", "Slice", "Softmax",
+        "Split", "Sub", "Tanh", "Transpose",
     ];
 
     public static (ExecutionPlan Plan, List<CompressedLayerInfo> Layers) Compile(PackedModel model, KernelChoice kernels)
@@ -66,6 +67,10 @@ internal static class GraphCompiler
                 var inSlots = node.Inputs.Select(name => name.Length == 0 ? -1
                     : slots.TryGetValue(name, out var s) ? s : throw new ShapeException($"input '{name}' is not produced before this node")).ToArray();
                 TensorData? Const(int i) => i < node.Inputs.Count && node.Inputs[i].Length > 0 && tensors.TryGetValue(node.Inputs[i], out var t) && t.Floats is not null ? t : null;
+                long[]? Ints(int i, string what) => i >= node.Inputs.Count || node.Inputs[i].Length == 0 ? null
+                    : integerConstants.GetValueOrDefault(node.Inputs[i]) ?? throw new ShapeException($"the {what} input '{node.Inputs[i]}' must be an integer constant");
+                long[]? Longs(string name) => node.Attribute(name) is not { } a ? null
+                    : a.Kind == AttributeKind.Ints ? a.Ints ?? [] : throw new ShapeException($"attribute '{name}' must be a list of integers");
                 void Need(int count)
                 {
                     if (node.Inputs.Count < count || node.Inputs.Take(count).Any(n => n.Length == 0)) throw new ShapeException($"needs {count} inputs");
@@ -154,6 +159,54 @@ internal static class GraphCompiler
                         bool modern = g.OpsetVersion >= 13;
                         op = new SoftmaxOp(node.OpType == "LogSoftmax", (int)NodeAttributes.Int(node, "axis", modern ? -1 : 1), !modern);
                         break;
+                    case "Clip":
+                        Need(1);
+                        bool clipAttributes = g.OpsetVersion < 11;
+                        op = new ClipOp(clipAttributes ? NodeAttributes.Float(node, "min", float.NegativeInfinity) : float.NegativeInfinity,
+                            clipAttributes ? NodeAttributes.Float(node, "max", float.PositiveInfinity) : float.PositiveInfinity);
+                        if (clipAttributes) inSlots = [inSlots[0]];
+                        break;
+                    case "HardSigmoid": Need(1); op = new HardSigmoidOp(NodeAttributes.Float(node, "alpha", 0.2f), NodeAttributes.Float(node, "beta", 0.5f)); break;
+                    case "HardSwish": Need(1); op = new HardSwishOp(); break;
+                    case "Erf": Need(1); op = new ErfOp(); break;
+                    case "Gelu":
+                        Need(1);
+                        var approximate = NodeAttributes.String(node, "approximate", "none");
+                        op = new GeluOp(approximate switch { "none" => false, "tanh" => true, _ => throw new ShapeException($"approximate '{approximate}' is not 'none' or 'tanh'") });
+                        break;
+                    case "ReduceMean":
+                        Need(1);
+                        op = new ReduceMeanOp(g.OpsetVersion < 18 ? Longs("axes") : Ints(1, "axes"), NodeAttributes.Int(node, "keepdims", 1) != 0,
+                            g.OpsetVersion >= 18 && NodeAttributes.Int(node, "noop_with_empty_axes", 0) != 0);
+                        inSlots = [inSlots[0]];
+                        break;
+                    case "Pad":
+                        Need(1);
+                        var padMode = NodeAttributes.String(node, "mode", "constant");
+                        if (padMode is not ("constant" or "edge" or "reflect")) throw new ShapeException($"mode '{padMode}' is not supported (constant, edge, reflect are)");
+                        op = g.OpsetVersion < 11
+                            ? new PadOp(padMode, Longs("pads") ?? throw new ShapeException("attribute pads is required before opset 11"), null, NodeAttributes.Float(node, "value", 0f))
+                            : new PadOp(padMode, Ints(1, "pads") ?? throw new ShapeException("input pads is required from opset 11"), Ints(3, "axes"), 0f);
+                        if (g.OpsetVersion < 11) inSlots = [inSlots[0]];
+                        break;
+                    case "Slice":
+                        Need(1);
+                        long[] Required(long[]? v, string what) => v ?? throw new ShapeException($"{what} is required");
+                        op = g.OpsetVersion < 10
+                            ? new SliceOp(Required(Longs("starts"), "attribute starts"), Required(Longs("ends"), "attribute ends"), Longs("axes"), null)
+                            : new SliceOp(Required(Ints(1, "starts"), "input starts"), Required(Ints(2, "ends"), "input ends"), Ints(3, "axes"), Ints(4, "steps"));
+                        inSlots = [inSlots[0]];
+                        break;
+                    case "Split":
+                        Need(1);
+                        op = new SplitOp((int)NodeAttributes.Int(node, "axis", 0), g.OpsetVersion < 13 ? Longs("split") : Ints(1, "split"), g.OpsetVersion >= 18);
+                        inSlots = [inSlots[0]];
+                        break;
+                    case "LayerNormalization":
+                        Need(2);
+                        if (node.Outputs.Count > 2 && node.Outputs[2].Length > 0 && node.Outputs[1].Length == 0) throw new ShapeException("the InvStdDev output needs the Mean output named too");
+                        op = new LayerNormalizationOp((int)NodeAttributes.Int(node, "axis", -1), NodeAttributes.Float(node, "epsilon", 1e-5f));
+                        break;
                     default:
                         throw new ShapeException($"op type '{node.OpType}' is not supported (supported: {string.Join(", ", SupportedOps)})");
                 }
@@ -162,7 +215,7 @@ internal static class GraphCompiler
                 op.OpType = node.OpType;
                 op.NodeOffset = offset;
                 op.Inputs = inSlots;
-                var outNames = node.OpType is "Dropout" or "BatchNormalization" or "MaxPool"
+                var outNames = node.OpType is "Dropout" or "BatchNormalization" or "MaxPool" or "LayerNormalization"
                     ? node.Outputs.Take(1).Concat(node.Outputs.Skip(1).Where(n => n.Length > 0)).ToList()
                     : node.Outputs;
                 var outSlots = new List<int>();

@@ -8,6 +8,16 @@ internal static class OpRegistry
     private static readonly Dictionary<string, Func<GraphNode, OpCompileContext, NodeOp>> Factories = new()
     {
         ["Add"] = (n, c) => new BinaryOp(n, c),
+        ["Clip"] = (n, c) => new ClipOp(n, c),
+        ["Erf"] = (n, c) => new ErfOp(n, c),
+        ["Gelu"] = (n, c) => new GeluOp(n, c),
+        ["HardSigmoid"] = (n, c) => new HardSigmoidOp(n, c),
+        ["HardSwish"] = (n, c) => new HardSwishOp(n, c),
+        ["LayerNormalization"] = (n, c) => new LayerNormalizationOp(n, c),
+        ["Pad"] = (n, c) => new PadOp(n, c),
+        ["ReduceMean"] = (n, c) => new ReduceMeanOp(n, c),
+        ["Slice"] = (n, c) => new SliceOp(n, c),
+        ["Split"] = (n, c) => new SplitOp(n, c),
         ["AveragePool"] = (n, c) => new PoolOp(n, c),
         ["BatchNormalization"] = (n, c) => new BatchNormOp(n, c),
         ["Concat"] = (n, c) => new ConcatOp(n, c),
@@ -43,6 +53,8 @@ internal static class OpRegistry
         ["Flatten"] = (1, 1), ["Identity"] = (1, 1), ["LeakyRelu"] = (1, 1), ["Relu"] = (1, 1),
         ["Sigmoid"] = (1, 1), ["Tanh"] = (1, 1), ["Softmax"] = (1, 1), ["LogSoftmax"] = (1, 1),
         ["Reshape"] = (1, 2), ["Transpose"] = (1, 1),
+        ["Clip"] = (1, 3), ["Erf"] = (1, 1), ["Gelu"] = (1, 1), ["HardSigmoid"] = (1, 1), ["HardSwish"] = (1, 1),
+        ["LayerNormalization"] = (2, 3), ["Pad"] = (1, 4), ["ReduceMean"] = (1, 2), ["Slice"] = (1, 5), ["Split"] = (1, 2),
     };
 
     /// <summary>Throws when <paramref name="node"/> has too few or too many inputs, or no output.</summary>

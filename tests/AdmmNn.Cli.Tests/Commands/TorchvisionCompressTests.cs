@@ -13,6 +13,8 @@ namespace AdmmNn.Cli.Tests.Commands;
 /// A PyTorch-exported torchvision CNN through compress and pack (issue 18): 2x unstructured pruning of every conv and
 /// linear weight at 8 bits on Fashion-MNIST-derived RGB 64x64 data; the file read back satisfies the constraints, runs
 /// the same in ONNX Runtime as in the engine, and the packed model's top-1 equals the engine's on 256 inputs.
+/// SqueezeNet runs by default; ADMMNN_TORCHVISION_ALL=1 runs all eight models at opsets 11, 13 and 17 (each line of
+/// output is a row of the issue's table: difference to ORT, compress wall time, packed size).
 /// </summary>
 public sealed class TorchvisionCompressTests(ITestOutputHelper output) : IDisposable
 {
@@ -20,22 +22,38 @@ public sealed class TorchvisionCompressTests(ITestOutputHelper output) : IDispos
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
-    public void Squeezenet_compresses_packs_and_keeps_its_top1()
+    public static TheoryData<string, int> Cases()
     {
-        var model = TorchvisionFixtures.Get("squeezenet1_1", 13);
-        var compressed = Path.Combine(temp.Path, "squeezenet.onnx");
-        var packed = Path.Combine(temp.Path, "squeezenet.admmnn");
+        var data = new TheoryData<string, int>();
+        if (Environment.GetEnvironmentVariable("ADMMNN_TORCHVISION_ALL") != "1")
+        {
+            data.Add("squeezenet1_1", 13);
+            return data;
+        }
+        foreach (var model in TorchvisionFixtures.Models)
+            foreach (var opset in TorchvisionFixtures.Opsets) data.Add(model, opset);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Compresses_packs_and_keeps_its_top1(string name, int opset)
+    {
+        var model = TorchvisionFixtures.Get(name, opset);
+        var compressed = Path.Combine(temp.Path, $"{name}.onnx");
+        var packed = Path.Combine(temp.Path, $"{name}.admmnn");
         var policy = RepoPaths.Combine("samples", "policies", "torchvision-smoke.json");
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = CliRun.Of("compress", model, "--data", TorchvisionFixtures.FashionRgb64(), "--policy", policy, "--out", compressed, "--threads", "2");
+        var wall = clock.Elapsed.TotalSeconds;
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         Assert.Equal(0, CliRun.Of("pack", compressed, "--out", packed).ExitCode);
 
         var bytes = File.ReadAllBytes(compressed);
         var graph = new OnnxFormat().FromBytes(bytes);
         var weights = graph.Nodes.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul").Select(n => graph.Initializer(n.Inputs[1])!).ToList();
-        Assert.Equal(26, weights.Count);
+        Assert.NotEmpty(weights);
         foreach (var w in weights)
         {
             var nonZeros = w.Floats!.Count(v => v != 0);
@@ -57,7 +75,7 @@ public sealed class TorchvisionCompressTests(ITestOutputHelper output) : IDispos
         var logits = new float[count * 10];
         runtime.Run(inputs, count, logits);
         var agree = Enumerable.Range(0, count).Count(s => ArgMax(logits, s) == ArgMax(engine, s));
-        output.WriteLine($"squeezenet1_1: engine vs ORT {difference:E2}; packed {new FileInfo(packed).Length:N0} bytes; top-1 agrees on {agree}/{count}");
+        output.WriteLine($"| {name} | {opset} | yes | {difference:E2} | {wall:0} | {new FileInfo(packed).Length:N0} | {agree}/{count} | {weights.Count} weights |");
         Assert.Equal(count, agree);
     }
 

@@ -1,4 +1,5 @@
 using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 
 namespace AdmmNn.Cli;
@@ -13,7 +14,7 @@ public static class UserErrors
     public static bool TryDescribe(Exception ex, out string message)
     {
         message = ex.Message;
-        return ex is ModelFormatException or ConstraintSettingsException or FileNotFoundException or DirectoryNotFoundException
+        return ex is ModelFormatException or ConstraintSettingsException or DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
             || ex.GetType().Name is "InvalidDataFileException" or "InvalidModelException" or "PolicyException" or "UnsupportedModelException"
                 or "ShapeInferenceException";
     }

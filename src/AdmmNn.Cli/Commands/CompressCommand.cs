@@ -5,6 +5,7 @@ using AdmmNn.Core.Compression;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
+using AdmmNn.Runtime.Preprocessing;
 using Spectre.Console;
 
 namespace AdmmNn.Cli.Commands;
@@ -20,7 +21,7 @@ public static class CompressCommand
     {
         var command = new Command("compress", "Prune and quantize a trained model under a policy (ADMM, or the magnitude baseline).");
         var model = new Argument<string>("model") { Description = "Trained model file (.onnx)." };
-        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
+        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a path: a folder of IDX files, an image folder (train/<class>/*.png, test/), CIFAR binary batches, or NumPy .npz/.npy.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Folder searched first for named datasets; then ${DatasetLocator.EnvironmentVariable}, then {DatasetLocator.SystemDatasetsRoot}.", HelpName = "DIR" };
         var policy = new Option<string>("--policy") { Description = "Policy JSON (see docs/policy.md and samples/policies/).", Required = true, HelpName = "FILE" };
         var output = new Option<string>("--out") { Description = "Compressed model to write (.onnx).", Required = true, HelpName = "FILE" };
@@ -80,8 +81,12 @@ public static class CompressCommand
         // The command line names the target; how to adapt to it (belowBreakEven, goal, ...) stays the policy's.
         if (request.Target is { } t) policy.Hardware = policy.Hardware?.WithTarget(t) ?? new HardwareTargetSpec { Target = t };
         var graph = BuiltInFormats.CreateStore().Load(request.Model);
-        var train = DatasetLocator.Load(request.Data, request.DataDir, train: true);
-        var test = DatasetLocator.Load(request.Data, request.DataDir, train: false);
+        // Preprocessing is declared once: the policy's data section, else what the model was trained with.
+        var preprocessing = policy.Data.Preprocessing;
+        if (preprocessing.Equals(ImagePreprocessing.Default) && graph.Metadata.ContainsKey(ImagePreprocessing.MetadataKey))
+            preprocessing = ModelPreprocessing(graph, request.Model);
+        var data = DataSource.Load(request.Data, request.DataDir, preprocessing, policy.Data.ValidationFraction, request.Seed ?? policy.Seed);
+        var (train, test) = (data.Train, data.Test);
         var resultPath = request.Result ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Out))!, "report.json");
         int[] sampleShape = [train.Channels, train.Height, train.Width];
         var hardware = policy.Hardware is { Target.Length: > 0 } spec ? PlanForTarget(console, parse, spec, graph, sampleShape, ref policy) : null;
@@ -97,8 +102,11 @@ public static class CompressCommand
             PolicyPath = request.Policy,
             SampleShape = sampleShape,
             Progress = new LineProgress(console),
+            Validation = data.Validation,
+            SplitOrigins = data.Origins,
         };
-        console.Out.WriteLine($"compress {Path.GetFileName(request.Model)} with {request.Policy} ({request.Method}), {train.Count} training / {test.Count} test images");
+        var validationText = data.Validation is { } v ? $" / {v.Count} validation" : "";
+        console.Out.WriteLine($"compress {Path.GetFileName(request.Model)} with {request.Policy} ({request.Method}), {train.Count} training{validationText} / {test.Count} test images");
         var outcome = new Compressor(policy).Run(graph, train, test, options, cancellation);
         // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
         // weights inside kept blocks, so `analyze` (and the analysis below) would misread block-pruned layers from the zeros.
@@ -118,6 +126,19 @@ public static class CompressCommand
             return ExitCodes.GateFailed;
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The preprocessing recorded in <paramref name="graph"/>'s metadata.</summary>
+    internal static ImagePreprocessing ModelPreprocessing(AdmmNn.Abstractions.Models.ModelGraph graph, string path)
+    {
+        try
+        {
+            return ImagePreprocessing.FromMetadata(graph.Metadata);
+        }
+        catch (FormatException ex)
+        {
+            throw new UserErrorException($"{path}: metadata {ImagePreprocessing.MetadataKey}: {ex.Message}");
+        }
     }
 
     private static string Number(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);

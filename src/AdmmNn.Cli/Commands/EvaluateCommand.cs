@@ -20,7 +20,7 @@ public static class EvaluateCommand
     {
         var command = new Command("evaluate", "Accuracy and throughput of a model on a dataset's test split, with the engine or ONNX Runtime.");
         var model = new Argument<string>("model") { Description = "Model file (.onnx)." };
-        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
+        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a path: a folder of IDX files, an image folder (train/<class>/*.png, test/), CIFAR binary batches, or NumPy .npz/.npy.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Folder searched first for named datasets; then ${DatasetLocator.EnvironmentVariable}, then {DatasetLocator.SystemDatasetsRoot}.", HelpName = "DIR" };
         var runtime = new Option<string>("--runtime") { Description = "engine (AdmmNn's own) or onnxruntime (ONNX Runtime's C API).", DefaultValueFactory = _ => "engine" };
         runtime.AcceptOnlyFromAmong("engine", "onnxruntime");
@@ -40,7 +40,8 @@ public static class EvaluateCommand
         if (batchSize < 1) throw new UserErrorException($"--batch-size must be at least 1 (got {batchSize})");
         if (limit is < 1) throw new UserErrorException($"--limit must be at least 1 (got {limit})");
         var graph = store().Load(path);
-        var test = DatasetLocator.Load(data, dataDir, train: false);
+        // The preprocessing the model records (pixel / 255 when none); a folder without a test split holds out the default fraction.
+        var test = DataSource.LoadTest(data, dataDir, CompressCommand.ModelPreprocessing(graph, path), null, 42);
         if (limit is { } n && n < test.Count) test = test.Take(n);
         var sampleShape = SampleShape(graph, test, path);
         var images = test.ToFloatImages();

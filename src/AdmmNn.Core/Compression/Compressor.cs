@@ -67,9 +67,12 @@ public sealed class Compressor
         var testImages = test.ToFloatImages();
         var testLabels = test.LabelsAsInt();
         var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
-        var monitorCount = Math.Min(schedule.MonitorSamples, test.Count);
-        var monitorImages = testImages.AsSpan(0, monitorCount * sampleSize).ToArray();
-        var monitorLabels = testLabels.AsSpan(0, monitorCount).ToArray();
+        // Tuning figures come from the validation split when there is one, never from the test split.
+        var monitorSet = options.Validation ?? test;
+        var monitorCount = Math.Min(schedule.MonitorSamples, monitorSet.Count);
+        var monitorImages = options.Validation is null ? testImages.AsSpan(0, monitorCount * sampleSize).ToArray() : monitorSet.Take(monitorCount).ToFloatImages();
+        var monitorLabels = monitorSet.LabelsAsInt().AsSpan(0, monitorCount).ToArray();
+        var augmentation = train.Preprocessing;
 
         var module = GraphModule.FromGraph(graph);
         var layers = BindLayers(module);
@@ -172,6 +175,8 @@ public sealed class Compressor
                 {
                     var sample = order![first + b];
                     trainImages.AsSpan(sample * sampleSize, sampleSize).CopyTo(images.Slice(b * sampleSize, sampleSize));
+                    if (augmentation.Augments)
+                        augmentation.Augment(images.Slice(b * sampleSize, sampleSize), train.Channels, train.Height, train.Width, seed, state.PhaseIndex * 100_000 + epoch, sample);
                     batchLabels[b] = trainLabels[sample];
                 }
                 rates.Apply(optimizer, state.BatchInPhase);
@@ -247,6 +252,14 @@ public sealed class Compressor
         compressed.Metadata["admmnn.accuracy"] = result.FinalAccuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         compressed.Metadata["admmnn.pruningRatio"] = result.PruningRatio.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         compressed.Metadata["admmnn.storageRatio"] = result.StorageRatio.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (!train.Preprocessing.Equals(AdmmNn.Runtime.Preprocessing.ImagePreprocessing.Default))
+            compressed.Metadata[AdmmNn.Runtime.Preprocessing.ImagePreprocessing.MetadataKey] = train.Preprocessing.ToJson();
+        result.Splits["baselineAccuracy"] = $"test: {test.Name}, {test.Count} samples";
+        result.Splits["finalAccuracy"] = $"test: {test.Name}, {test.Count} samples";
+        result.Splits["monitorAccuracy"] = options.Validation is null
+            ? $"test (no validation split given): first {monitorCount} samples of {test.Name}"
+            : $"validation: first {monitorCount} samples of {options.Validation.Name}";
+        foreach (var (split, origin) in options.SplitOrigins ?? new Dictionary<string, string>()) result.Splits[split] = origin;
         return new CompressionOutcome(compressed, result);
     }
 

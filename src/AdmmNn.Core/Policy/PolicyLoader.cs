@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AdmmNn.Runtime.Preprocessing;
 using AdmmNn.Abstractions.Constraints;
 using AdmmNn.Core.Constraints;
 
@@ -117,11 +118,25 @@ public static class PolicyLoader
             if (TryGet(root, "schedule", out var schedule)) policy.Schedule = ReadSchedule(schedule, "schedule");
             if (TryGet(root, "data", out var data))
             {
-                Object(data, "data", "trainSamples", "testSamples");
+                Object(data, "data", ["trainSamples", "testSamples", "validationFraction", .. ImagePreprocessing.JsonFields]);
+                ImagePreprocessing preprocessing;
+                try
+                {
+                    preprocessing = ImagePreprocessing.FromJson(data);
+                }
+                catch (FormatException ex)
+                {
+                    throw Fail("data." + ex.Message.Split(':')[0], ex.Message[(ex.Message.IndexOf(':') + 1)..].Trim());
+                }
+
                 policy.Data = new DataSelection
                 {
                     TrainSamples = OptionalInt(data, "data", "trainSamples", 1, int.MaxValue),
                     TestSamples = OptionalInt(data, "data", "testSamples", 1, int.MaxValue),
+                    ValidationFraction = TryGet(data, "validationFraction", out _)
+                        ? Number(data, "data", "validationFraction", 0, v => v is >= 0 and < 1, "in [0, 1)")
+                        : null,
+                    Preprocessing = preprocessing,
                 };
             }
             if (TryGet(root, "gates", out var gates))

@@ -147,4 +147,30 @@ public sealed class LabeledImageSet
             FloatPixels?.AsSpan(0, count * sample).ToArray(), Labels.AsSpan(0, count).ToArray(), ClassNames)
         { ImagesPath = ImagesPath, LabelsPath = LabelsPath, Preprocessing = Preprocessing };
     }
+
+    /// <summary>The same samples with another <see cref="Preprocessing"/> (its scaling and normalization; geometry is applied when a set is built).</summary>
+    public LabeledImageSet WithPreprocessing(ImagePreprocessing preprocessing) => Select(Enumerable.Range(0, Count).ToArray(), Name, preprocessing);
+
+    /// <summary>The samples at <paramref name="indices"/>, in that order, as a set called <paramref name="name"/>.</summary>
+    public LabeledImageSet Select(int[] indices, string name, ImagePreprocessing? preprocessing = null)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var sample = Channels * Height * Width;
+        var labels = indices.Select(i => Labels[i]).ToArray();
+        byte[] bytes = [];
+        float[]? floats = null;
+        if (FloatPixels is null)
+        {
+            bytes = new byte[(long)indices.Length * sample];
+            for (var k = 0; k < indices.Length; k++) Pixels.AsSpan(indices[k] * sample, sample).CopyTo(bytes.AsSpan(k * sample));
+        }
+        else
+        {
+            floats = new float[(long)indices.Length * sample];
+            for (var k = 0; k < indices.Length; k++) FloatPixels.AsSpan(indices[k] * sample, sample).CopyTo(floats.AsSpan(k * sample));
+        }
+
+        return new LabeledImageSet(name, Channels, Height, Width, ClassCount, bytes, floats, labels, ClassNames)
+        { ImagesPath = ImagesPath, LabelsPath = LabelsPath, Preprocessing = preprocessing ?? Preprocessing };
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Abstractions.Plugins;
@@ -40,6 +41,10 @@ public static class CliPlugins
     /// <summary>Model formats added by loaded (not built-in) plugins, for <see cref="BuiltInFormats.CreateStore"/>.</summary>
     public static IEnumerable<IModelFormat> PluginFormats(PluginCatalog catalog) =>
         catalog.ModelFormats.Where(f => f.Plugin.Source != PluginSource.BuiltIn).Select(f => f.Item);
+
+    /// <summary>Dataset formats added by loaded plugins, tried after the built-in ones by <c>--data PATH</c>.</summary>
+    public static IEnumerable<IDatasetFormat> PluginDatasetFormats(PluginCatalog catalog) =>
+        catalog.Plugins.SelectMany(p => p.Instance.DatasetFormats);
 
     /// <summary>The factory named <paramref name="name"/>; a user error listing the known targets otherwise.</summary>
     public static IHardwareTargetFactory FindTarget(PluginCatalog catalog, string name) =>

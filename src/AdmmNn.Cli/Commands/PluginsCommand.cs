@@ -22,6 +22,9 @@ public static class PluginsCommand
                 table.AddRow(m.Name, m.Version.ToString(), plugin.Kinds, $"{m.ContractMajor}.{m.ContractMinor}", plugin.Source.Describe(), plugin.Path);
             }
             table.Write(console);
+            var datasets = AdmmNn.Data.Formats.DatasetFormats.BuiltIn.Select(f => $"{f.Name} (built-in)")
+                .Concat(catalog.Plugins.SelectMany(p => p.Instance.DatasetFormats.Select(f => $"{f.Name} ({p.Manifest.Name})")));
+            console.Out.WriteLine($"dataset formats: {string.Join(", ", datasets)}");
             if (catalog.Failures.Count > 0)
             {
                 console.Out.WriteLine();

@@ -50,6 +50,21 @@ public static class DataSource
         return FromDataset(dataset, preprocessing, validationFraction ?? DefaultValidationFraction, seed, threads);
     }
 
+    /// <summary>Opens <paramref name="data"/> as an <see cref="IDataset"/> without reading samples (IDX files are read whole, as always).</summary>
+    public static IDataset Open(string data, string? dataDir, IEnumerable<IDatasetFormat>? plugins = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(data);
+        if (!IsIdx(data)) return DatasetFormats.Open(data, plugins);
+        var train = DatasetLocator.Load(data, dataDir, train: true);
+        var test = DatasetLocator.Load(data, dataDir, train: false);
+        return new OpenedDataset(train.Name.Split(' ')[0], "idx",
+            [new InMemorySplit(DatasetSplitNames.Train, train), new InMemorySplit(DatasetSplitNames.Test, test)],
+            train.ClassCount >= test.ClassCount ? train.ClassNames : test.ClassNames);
+    }
+
+    /// <summary>Where an IDX split's images came from, or null for other formats.</summary>
+    public static string? ImagesPath(IDatasetSplit split) => (split as InMemorySplit)?.ImagesPath;
+
     /// <summary>Loads only the test split (what <c>evaluate</c> needs), as <see cref="Load"/> would.</summary>
     public static LabeledImageSet LoadTest(string data, string? dataDir, ImagePreprocessing preprocessing, double? validationFraction, int seed,
         IEnumerable<IDatasetFormat>? plugins = null, int threads = 2)
@@ -75,7 +90,7 @@ public static class DataSource
         var looksLikePath = data.Contains('/') || data.Contains(Path.DirectorySeparatorChar) || data.StartsWith('.');
         if (KnownDataset.Find(data) is not null && !looksLikePath) return true;
         if (Directory.Exists(data)) return new IdxDatasetFormat().CanOpen(data);
-        return !File.Exists(data) && !looksLikePath;
+        return !File.Exists(data); // nothing there: the locator says where it looked
     }
 
     private static LoadedData FromDataset(IDataset dataset, ImagePreprocessing preprocessing, double fraction, int seed, int threads)

@@ -8,6 +8,8 @@ internal sealed class InMemorySplit(string name, LabeledImageSet set) : IDataset
 {
     public string Name { get; } = name;
 
+    public string? ImagesPath => set.ImagesPath;
+
     public int Count => set.Count;
 
     public SampleShape? Shape => new SampleShape(set.Height, set.Width, set.Channels);

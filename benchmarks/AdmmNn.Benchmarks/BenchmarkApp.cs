@@ -7,7 +7,7 @@ namespace AdmmNn.Benchmarks;
 /// <summary>Entry point: picks a benchmark by name. Figures print to stdout; these are measurements, never assertions.</summary>
 public static class BenchmarkApp
 {
-    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | loader [--quick] [--folder DIR]";
+    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | loader [--quick] [--folder DIR [--folder-only]]";
 
     /// <summary>GEMM backends to measure: --backend managed|openblas|both (default both, when OpenBLAS is installed).</summary>
     private static IReadOnlyList<GemmBackend> Backends(string[] args)

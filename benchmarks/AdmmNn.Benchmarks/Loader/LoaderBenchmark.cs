@@ -13,7 +13,7 @@ using AdmmNn.Tensors.Training;
 namespace AdmmNn.Benchmarks.Loader;
 
 /// <summary>
-/// <c>loader [--quick] [--folder DIR]</c>: the streaming loader's throughput (decode + preprocess, 2 threads) on PNG 28×28 grey,
+/// <c>loader [--quick] [--folder DIR [--folder-only]]</c>: the streaming loader's throughput (decode + preprocess, 2 threads) on PNG 28×28 grey,
 /// PNG 32×32 RGB and JPEG 224×224, beside the engine's training throughput of the zoo models, and the peak memory of a
 /// pass over a large folder. Images are written by samples/datasets/write_image_folder.py (PNG) and PIL (JPEG).
 /// </summary>
@@ -22,6 +22,7 @@ public static class LoaderBenchmark
     public static void Run(TextWriter output, bool quick, string[] args)
     {
         var ic = CultureInfo.InvariantCulture;
+        var folderOnly = args.Contains("--folder-only");
         var root = Path.Combine(Path.GetTempPath(), "admmnn-loader-bench");
         var limit = quick ? 2000 : 20000;
         var grey = Path.Combine(root, "grey28");
@@ -29,6 +30,7 @@ public static class LoaderBenchmark
         var jpeg = Path.Combine(root, "jpeg224");
         var script = Path.Combine(RepoRoot(), "samples", "datasets", "write_image_folder.py");
         const string idx = "/usr/share/datasets/fashion-mnist";
+        if (folderOnly) goto LargeFolder;
         if (!Directory.Exists(grey)) Python(script, idx, grey, "--limit", limit.ToString(ic));
         if (!Directory.Exists(rgb)) Python(script, idx, rgb, "--limit", limit.ToString(ic), "--rgb", "32");
         if (!Directory.Exists(jpeg)) WriteJpegs(rgb, jpeg, quick ? 300 : 1500);
@@ -44,6 +46,7 @@ public static class LoaderBenchmark
         output.WriteLine("engine training (1x28x28, batch 64, 2 threads):");
         foreach (var arch in new[] { "lenet5", "resnet-small" }) Training(output, arch, quick ? 2 : 5);
 
+    LargeFolder:
         if (args.SkipWhile(a => a != "--folder").Skip(1).FirstOrDefault() is { } folder)
         {
             GC.Collect();

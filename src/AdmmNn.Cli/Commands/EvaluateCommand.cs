@@ -27,15 +27,16 @@ public static class EvaluateCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 256 };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N test images." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };
+        var predictions = new Option<string?>("--predictions") { Description = "Also write each test image's top-1 class, one per line in the split's order (\"index predicted label\").", HelpName = "FILE" };
         command.Arguments.Add(model);
-        foreach (var option in new Option[] { data, dataDir, runtime, batchSize, limit, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { data, dataDir, runtime, batchSize, limit, threads, predictions }) command.Options.Add(option);
         command.SetAction(parse => Run(console,
             () => BuiltInFormats.CreateStore(CliPlugins.PluginFormats(CliPlugins.LoadCatalog(parse, console, quiet: true))), parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(runtime)!,
-            parse.GetValue(batchSize), parse.GetValue(limit), parse.GetValue(threads)));
+            parse.GetValue(batchSize), parse.GetValue(limit), parse.GetValue(threads), parse.GetValue(predictions)));
         return command;
     }
 
-    private static int Run(CliConsole console, Func<Core.Models.ModelStore> store, string path, string data, string? dataDir, string runtime, int batchSize, int? limit, int threads)
+    private static int Run(CliConsole console, Func<Core.Models.ModelStore> store, string path, string data, string? dataDir, string runtime, int batchSize, int? limit, int threads, string? predictionsPath = null)
     {
         if (batchSize < 1) throw new UserErrorException($"--batch-size must be at least 1 (got {batchSize})");
         if (limit is < 1) throw new UserErrorException($"--limit must be at least 1 (got {limit})");
@@ -80,6 +81,7 @@ public static class EvaluateCommand
         {
             int sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
             int correct = 0, classes = 0;
+            var top1 = new int[labels.Length];
             var clock = Stopwatch.StartNew();
             for (int start = 0; start < labels.Length; start += batchSize)
             {
@@ -87,11 +89,21 @@ public static class EvaluateCommand
                 var logits = forward(images.AsSpan(start * sampleSize, count * sampleSize).ToArray(), count);
                 classes = logits.Length / count;
                 for (int i = 0; i < count; i++)
-                    if (ArgMax(logits.AsSpan(i * classes, classes)) == labels[start + i]) correct++;
+                {
+                    top1[start + i] = ArgMax(logits.AsSpan(i * classes, classes));
+                    if (top1[start + i] == labels[start + i]) correct++;
+                }
             }
             clock.Stop();
 
             var seconds = clock.Elapsed.TotalSeconds;
+            if (predictionsPath is not null)
+            {
+                // Temp file then rename, so a failed run leaves no partial file.
+                var temp = predictionsPath + ".tmp";
+                File.WriteAllLines(temp, top1.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"{i} {p} {labels[i]}")));
+                File.Move(temp, predictionsPath, overwrite: true);
+            }
             WriteKeyValues(console,
             [
                 ("model", path),

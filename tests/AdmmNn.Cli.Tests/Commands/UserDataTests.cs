@@ -104,15 +104,21 @@ public sealed class UserDataTests : IClassFixture<UserDataTests.Folder>
         Assert.Equal(new ImagePreprocessing { Mean = [0f], Std = [1f], HorizontalFlip = true }, model.Preprocessing);
 
         // An app predicting from the PNG bytes agrees with evaluate on every image.
-        var evaluate = CliRun.Of("evaluate", output, "--data", _folder.Root);
+        var predictions = temp.Combine("c", "predictions.txt");
+        var evaluate = CliRun.Of("evaluate", output, "--data", _folder.Root, "--predictions", predictions);
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        var expected = File.ReadAllLines(predictions).Select(l => l.Split(' ')).ToArray();
         var correct = 0;
-        var files = Directory.GetFiles(Path.Combine(_folder.Root, "test"), "*.png", SearchOption.AllDirectories);
-        foreach (var file in files)
+        // The split's order: class folders, then file names, both ordinal.
+        var files = Directory.GetFiles(Path.Combine(_folder.Root, "test"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(files.Length, expected.Length);
+        for (var i = 0; i < files.Length; i++)
         {
-            var logits = model.PredictImage(File.ReadAllBytes(file));
-            var label = int.Parse(Path.GetFileName(Path.GetDirectoryName(file))!, CultureInfo.InvariantCulture);
-            if (Array.IndexOf(logits, logits.Max()) == label) correct++;
+            var logits = model.PredictImage(File.ReadAllBytes(files[i]));
+            var label = int.Parse(Path.GetFileName(Path.GetDirectoryName(files[i]))!, CultureInfo.InvariantCulture);
+            var top1 = Array.IndexOf(logits, logits.Max());
+            Assert.Equal([i.ToString(CultureInfo.InvariantCulture), top1.ToString(CultureInfo.InvariantCulture), label.ToString(CultureInfo.InvariantCulture)], expected[i]);
+            if (top1 == label) correct++;
         }
 
         Assert.Contains($"({correct}/300)", evaluate.Out);

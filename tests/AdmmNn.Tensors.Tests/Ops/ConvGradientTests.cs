@@ -69,6 +69,13 @@ public sealed class ConvGradientTests
     [Fact]
     public void Same_padding_dilated_5x3_asymmetric() => Check([2, 2, 9, 8], [3, 2, 5, 3], true, [1, 1], [4, 1, 4, 1], [2, 1], 1);
 
+    /// <summary>1×1 stride 1 on ≥ 256-pixel planes: the per-image path multiplies the image itself (no im2col).</summary>
+    [Fact]
+    public void Pointwise_large_planes_skip_im2col() => Check([3, 5, 17, 16], [4, 5, 1, 1], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+
+    [Fact]
+    public void Pointwise_grouped_large_planes() => Check([2, 4, 16, 16], [6, 2, 1, 1], false, [1, 1], [0, 0, 0, 0], [1, 1], 2);
+
     [Fact]
     public void Pointwise_stride_two() => Check([3, 5, 7, 9], [4, 5, 1, 1], false, [2, 2], [0, 0, 0, 0], [1, 1], 1);
 

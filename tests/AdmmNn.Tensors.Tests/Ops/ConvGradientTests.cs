@@ -85,6 +85,13 @@ public sealed class ConvGradientTests
     [Fact]
     public void Depthwise_5x5_stride_two_odd_sizes() => Check([3, 2, 11, 9], [2, 1, 5, 5], false, [2, 1], [2, 2, 1, 2], [1, 1], 2);
 
+    /// <summary>The forward splits the padded plane into stride phases: stride 3 across, dilation 2, padding wider than the taps need.</summary>
+    [Fact]
+    public void Depthwise_stride_three_by_one_dilated_wide_padding() => Check([2, 3, 10, 13], [3, 1, 3, 3], true, [1, 3], [3, 4, 2, 1], [2, 2], 3);
+
+    [Fact]
+    public void Depthwise_stride_two_even_sizes_padding_one() => Check([3, 5, 14, 12], [5, 1, 3, 3], false, [2, 2], [1, 1, 1, 1], [1, 1], 5);
+
     [Fact]
     public void Depthwise_channel_multiplier_takes_the_gemm_path() => Check([2, 3, 6, 5], [6, 1, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 3);
 

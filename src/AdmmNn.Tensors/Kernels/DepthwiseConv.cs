@@ -93,9 +93,17 @@ internal static class DepthwiseConv
                 continue;
             }
 
-            for (int q = q0; q < q1; q++)
+            // Phase b holds padded columns b, b + sw, …: walk them without divisions (one pass per phase).
+            for (int b = 0; b < sw; b++)
             {
-                phases[rowBase + q % sw * phaseSize + q / sw] = src[q - q0];
+                Span<float> dst = phases.Slice(rowBase + b * phaseSize, phaseWidth);
+                for (int j = 0, q = b; j < phaseWidth; j++, q += sw)
+                {
+                    if (q >= q0 && q < q1)
+                    {
+                        dst[j] = src[q - q0];
+                    }
+                }
             }
         }
     }

@@ -16,6 +16,12 @@ internal sealed class ConvOp : NodeOp
 {
     private const int TargetColumns = 2048;
 
+    /// <summary>Batches with at most this many output columns in all (N·OH·OW) are one chunk.</summary>
+    internal const int SingleChunkColumns = 4096;
+
+    /// <summary>… and whose weights per group hold at least this many floats (smaller ones repack cheaply per chunk).</summary>
+    internal const int SingleChunkWeights = 65536;
+
     /// <summary>
     /// Output planes at least this large (conv1's 24×24) are written and read per image, straight into/out of y and dY:
     /// the per-image GEMMs are still long enough to run at full speed, and the staging copies disappear.
@@ -449,7 +455,12 @@ internal sealed class ConvOp : NodeOp
 
         var geometry = new ConvShape(h, wid, oh, ow, kh, kw, _strides[0], _strides[1], pt, pl, _dilations[0], _dilations[1]);
         int ohw = oh * ow;
-        int perChunk = Math.Max(1, Math.Min((TargetColumns + ohw - 1) / ohw, (n + 3) / 4));
+        // Small planes with large weights whose whole batch fits in a few GEMM panels (deep ResNet stages: 4×4 down to 1×1)
+        // run as one chunk:
+        // the single GEMM then splits across the threads itself, and the (large) weights are packed once instead of once
+        // per chunk. The chunking depends only on the shapes, never on the thread count.
+        bool single = (long)n * ohw <= SingleChunkColumns && (long)(cout / _group) * cg * kh * kw >= SingleChunkWeights;
+        int perChunk = single ? n : Math.Max(1, Math.Min((TargetColumns + ohw - 1) / ohw, (n + 3) / 4));
         _plan = new ConvPlan((int[])x.Shape.Clone(), (int[])w.Shape.Clone(), geometry, n, cin, cout, cg, cout / _group, cg * kh * kw, perChunk);
         return _plan;
     }

@@ -47,6 +47,10 @@ public sealed class ConvGradientTests
     [Fact]
     public void Large_planes_take_the_per_image_path() => Check([6, 2, 18, 18], [3, 2, 3, 3], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
 
+    /// <summary>Large weights on tiny planes (a deep ResNet stage): the whole batch is one chunk and the GEMM splits across threads.</summary>
+    [Fact]
+    public void Large_weights_small_planes_single_chunk() => Check([3, 64, 2, 3], [128, 64, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+
     [Fact]
     public void One_by_one_kernel() => Check([3, 5, 4, 3], [2, 5, 1, 1], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
 

@@ -405,9 +405,9 @@ public sealed class GraphModule
                         step.Op.Forward(_state);
                     }
                 }
-                catch (Exception ex) when (ex is IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException)
+                catch (Exception ex) when (IsShapeFault(ex))
                 {
-                    throw new InvalidModelException($"Node '{step.Op.Node.Name}' ({step.Op.Node.OpType}): cannot run on these inputs: {ex.Message}");
+                    throw CannotRun(step.Op, ex);
                 }
             }
 
@@ -421,15 +421,20 @@ public sealed class GraphModule
             {
                 op.Forward(_state);
             }
-            catch (Exception ex) when (ex is IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException)
+            catch (Exception ex) when (IsShapeFault(ex))
             {
-                // Malformed graphs (e.g. shapes that disagree with attributes) surface as a model error naming the node.
-                throw new InvalidModelException($"Node '{op.Node.Name}' ({op.Node.OpType}): cannot run on these inputs: {ex.Message}");
+                throw CannotRun(op, ex);
             }
 
             _tape.Record(op);
         }
     }
+
+    private static bool IsShapeFault(Exception ex) => ex is IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException;
+
+    /// <summary>Malformed graphs (e.g. shapes that disagree with attributes) surface as a model error naming the node.</summary>
+    private static InvalidModelException CannotRun(NodeOp op, Exception ex) =>
+        new($"Node '{op.Node.Name}' ({op.Node.OpType}): cannot run on these inputs: {ex.Message}");
 
     private void ComputeNeedsGrad()
     {

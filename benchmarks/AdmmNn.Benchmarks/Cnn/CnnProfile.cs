@@ -64,6 +64,32 @@ public static partial class CnnProfile
         {
             long stepStart = Stopwatch.GetTimestamp();
             model.ZeroGrad();
+            if (inference && model.EvalSteps is { } schedule)
+            {
+                // The evaluation schedule GraphModule runs: fused Conv(+BN)(+Add)(+Relu) chains and the remaining ops.
+                foreach (var step in schedule)
+                {
+                    long t = Stopwatch.GetTimestamp();
+                    double c0 = CpuNow();
+                    if (step.Chain is { } chain)
+                    {
+                        chain.Forward(state);
+                    }
+                    else
+                    {
+                        step.Op.Forward(state);
+                    }
+
+                    string key = Key(step.Op) + (step.Chain is null ? "" : " fused");
+                    Add(forwardCpu, key, CpuNow() - c0);
+                    Add(forward, key, Stopwatch.GetElapsedTime(t).TotalSeconds);
+                }
+
+                total += Stopwatch.GetElapsedTime(stepStart).TotalSeconds;
+                steps++;
+                continue;
+            }
+
             foreach (var op in ops)
             {
                 long t = Stopwatch.GetTimestamp();

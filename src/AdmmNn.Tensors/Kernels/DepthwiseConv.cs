@@ -4,9 +4,10 @@ namespace AdmmNn.Tensors.Kernels;
 
 /// <summary>
 /// Direct depthwise convolution (one input channel per output channel), one image plane at a time. The input plane is
-/// first copied into a zero-padded scratch plane covering exactly the window extent, so no tap needs edge checks; with
-/// stride 1 each tap is then one contiguous multiply-add over the whole plane (outputs kept at the padded row width and
-/// compacted at the end). Summation orders depend only on the shape, so results are reproducible.
+/// first copied into a zero-padded scratch plane covering exactly the window extent (split into stride phases in the
+/// forward pass), so no tap needs edge checks and each tap is one contiguous multiply-add over the whole plane (outputs
+/// kept at the padded row width and compacted at the end). Summation orders depend only on the shape, so results are
+/// reproducible.
 /// </summary>
 internal static class DepthwiseConv
 {
@@ -14,62 +15,95 @@ internal static class DepthwiseConv
     public static (int Rows, int Width) PaddedExtent(in ConvShape g) =>
         ((g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1);
 
+    /// <summary>
+    /// Rows and row width of one stride phase of the padded plane: phase (a, b) holds padded pixels (i·sh + a, j·sw + b),
+    /// so with any stride each tap reads one contiguous window of one phase.
+    /// </summary>
+    public static (int Rows, int Width) PhaseExtent(in ConvShape g)
+    {
+        var (rows, width) = PaddedExtent(g);
+        return ((rows + g.StrideH - 1) / g.StrideH, (width + g.StrideW - 1) / g.StrideW);
+    }
+
     /// <summary>Floats of scratch one worker needs for <see cref="Forward"/> and <see cref="Backward"/>.</summary>
     public static int ScratchSize(in ConvShape g)
     {
         var (rows, width) = PaddedExtent(g);
-        return 2 * rows * width + g.OutH * width;
+        var (phaseRows, phaseWidth) = PhaseExtent(g);
+        int forward = g.StrideH * g.StrideW * phaseRows * phaseWidth + g.OutH * phaseWidth;
+        return Math.Max(forward, 2 * rows * width + g.OutH * width);
     }
 
-    /// <summary>y = depthwise conv of plane <paramref name="x"/> with taps <paramref name="w"/> (kh·kw) plus <paramref name="bias"/>.</summary>
+    /// <summary>
+    /// y = depthwise conv of plane <paramref name="x"/> with taps <paramref name="w"/> (kh·kw) plus <paramref name="bias"/>.
+    /// The padded input is split into its stride phases, so every tap, at any stride, is one contiguous multiply-add over
+    /// the whole output (kept at the phase row width and compacted at the end).
+    /// </summary>
     public static void Forward(ReadOnlySpan<float> x, in ConvShape g, ReadOnlySpan<float> w, float bias, Span<float> y, Span<float> scratch)
     {
-        var (rows, width) = PaddedExtent(g);
-        Span<float> xp = scratch[..(rows * width)];
-        Pad(x, g, xp, rows, width);
-        if (g.StrideH == 1 && g.StrideW == 1)
+        var (phaseRows, phaseWidth) = PhaseExtent(g);
+        int sh = g.StrideH, sw = g.StrideW, phaseSize = phaseRows * phaseWidth;
+        Span<float> phases = scratch[..(sh * sw * phaseSize)];
+        SplitPhases(x, g, phases, phaseRows, phaseWidth);
+        Span<float> acc = scratch.Slice(sh * sw * phaseSize, g.OutH * phaseWidth);
+        int length = (g.OutH - 1) * phaseWidth + g.OutW;
+        acc[..length].Clear();
+        for (int ki = 0; ki < g.KernelH; ki++)
         {
-            Span<float> acc = scratch.Slice(2 * rows * width, g.OutH * width);
-            int length = (g.OutH - 1) * width + g.OutW;
-            acc[..length].Clear();
-            for (int ki = 0; ki < g.KernelH; ki++)
+            int r = ki * g.DilationH;
+            for (int kj = 0; kj < g.KernelW; kj++)
             {
-                for (int kj = 0; kj < g.KernelW; kj++)
-                {
-                    int off = ki * g.DilationH * width + kj * g.DilationW;
-                    TensorPrimitives.MultiplyAdd(xp.Slice(off, length), w[ki * g.KernelW + kj], acc[..length], acc[..length]);
-                }
+                int q = kj * g.DilationW;
+                int off = (r % sh * sw + q % sw) * phaseSize + r / sh * phaseWidth + q / sw;
+                TensorPrimitives.MultiplyAdd(phases.Slice(off, length), w[ki * g.KernelW + kj], acc[..length], acc[..length]);
             }
-
-            for (int oh = 0; oh < g.OutH; oh++)
-            {
-                TensorPrimitives.Add(acc.Slice(oh * width, g.OutW), bias, y.Slice(oh * g.OutW, g.OutW));
-            }
-
-            return;
         }
 
         for (int oh = 0; oh < g.OutH; oh++)
         {
-            Span<float> yr = y.Slice(oh * g.OutW, g.OutW);
-            yr.Clear();
-            for (int ki = 0; ki < g.KernelH; ki++)
+            TensorPrimitives.Add(acc.Slice(oh * phaseWidth, g.OutW), bias, y.Slice(oh * g.OutW, g.OutW));
+        }
+    }
+
+    /// <summary>Writes the zero-padded plane as its sh·sw stride phases (phase (a, b) at index a·sw + b).</summary>
+    private static void SplitPhases(ReadOnlySpan<float> x, in ConvShape g, Span<float> phases, int phaseRows, int phaseWidth)
+    {
+        phases.Clear();
+        int sh = g.StrideH, sw = g.StrideW, phaseSize = phaseRows * phaseWidth;
+        int rows = phaseRows * sh, width = phaseWidth * sw;
+        int q0 = g.PadLeft, q1 = Math.Min(width, g.PadLeft + g.InW);
+        if (q1 <= q0)
+        {
+            return;
+        }
+
+        for (int ih = 0; ih < g.InH; ih++)
+        {
+            int r = ih + g.PadTop;
+            if (r >= rows)
             {
-                ReadOnlySpan<float> xr = xp[((oh * g.StrideH + ki * g.DilationH) * width)..];
-                for (int kj = 0; kj < g.KernelW; kj++)
-                {
-                    float wv = w[ki * g.KernelW + kj];
-                    int q = kj * g.DilationW;
-                    for (int ow = 0; ow < g.OutW; ow++, q += g.StrideW)
-                    {
-                        yr[ow] += wv * xr[q];
-                    }
-                }
+                break;
             }
 
-            if (bias != 0f)
+            ReadOnlySpan<float> src = x.Slice(ih * g.InW, g.InW);
+            int rowBase = r % sh * sw * phaseSize + r / sh * phaseWidth;
+            if (sw == 1)
             {
-                TensorPrimitives.Add(yr, bias, yr);
+                src[..(q1 - q0)].CopyTo(phases.Slice(rowBase + q0, q1 - q0));
+                continue;
+            }
+
+            // Phase b holds padded columns b, b + sw, …: walk them without divisions (one pass per phase).
+            for (int b = 0; b < sw; b++)
+            {
+                Span<float> dst = phases.Slice(rowBase + b * phaseSize, phaseWidth);
+                for (int j = 0, q = b; j < phaseWidth; j++, q += sw)
+                {
+                    if (q >= q0 && q < q1)
+                    {
+                        dst[j] = src[q - q0];
+                    }
+                }
             }
         }
     }

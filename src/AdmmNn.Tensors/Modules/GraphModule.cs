@@ -24,6 +24,9 @@ public sealed class GraphModule
     private bool _inputGradients;
     private bool _needsGradDirty = true;
     private int _dropoutSeed;
+    private EvalStep[]? _evalSteps;
+    private bool _evalStepsBuilt;
+    private bool _lastPassFused;
 
     private GraphModule(ModelGraph graph)
     {
@@ -172,7 +175,12 @@ public sealed class GraphModule
     /// <summary>Names of the graph outputs.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
-    /// <summary>Training mode: BatchNormalization uses batch statistics (and updates the running ones); Dropout is active.</summary>
+    /// <summary>
+    /// Training mode: BatchNormalization uses batch statistics (and updates the running ones); Dropout is active.
+    /// Out of it (and without <see cref="InputGradients"/>) the forward pass folds BatchNorm into the preceding
+    /// convolution and fuses residual Adds and Relu/Clip into the convolution's output; a <see cref="Backward(Tensor)"/>
+    /// after such a pass first replays it unfused.
+    /// </summary>
     public bool Training { get; set; }
 
     /// <summary>When true, backward also computes gradients with respect to the graph inputs (see <see cref="InputGradient"/>).</summary>
@@ -244,6 +252,12 @@ public sealed class GraphModule
     public void Backward(IReadOnlyDictionary<string, Tensor> outputGradients)
     {
         ArgumentNullException.ThrowIfNull(outputGradients);
+        if (_lastPassFused)
+        {
+            // The fused evaluation pass recorded nothing and skipped intermediate values: replay it op by op.
+            Execute(allowFusion: false);
+        }
+
         _state.PrepareGradients();
         foreach (var (name, grad) in outputGradients)
         {
@@ -354,7 +368,25 @@ public sealed class GraphModule
         _state.Values[_inputIds[index]] = t;
     }
 
-    private void Execute()
+    /// <summary>
+    /// The evaluation-mode schedule (BatchNorm folded into convolutions, bias/residual/activation fused into their
+    /// output), or null when nothing fuses. Built on first use.
+    /// </summary>
+    internal EvalStep[]? EvalSteps
+    {
+        get
+        {
+            if (!_evalStepsBuilt)
+            {
+                _evalSteps = EvalFusion.Build(_ops, _ids.Count, _outputIds);
+                _evalStepsBuilt = true;
+            }
+
+            return _evalSteps;
+        }
+    }
+
+    private void Execute(bool allowFusion = true)
     {
         if (_needsGradDirty)
         {
@@ -363,21 +395,52 @@ public sealed class GraphModule
 
         _state.Training = Training;
         _tape.Clear();
+        _lastPassFused = false;
+        if (allowFusion && !Training && !_inputGradients && EvalSteps is { } steps)
+        {
+            foreach (var step in steps)
+            {
+                try
+                {
+                    if (step.Chain is { } chain)
+                    {
+                        chain.Forward(_state);
+                    }
+                    else
+                    {
+                        step.Op.Forward(_state);
+                    }
+                }
+                catch (Exception ex) when (IsShapeFault(ex))
+                {
+                    throw CannotRun(step.Op, ex);
+                }
+            }
+
+            _lastPassFused = true;
+            return;
+        }
+
         foreach (var op in _ops)
         {
             try
             {
                 op.Forward(_state);
             }
-            catch (Exception ex) when (ex is IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException)
+            catch (Exception ex) when (IsShapeFault(ex))
             {
-                // Malformed graphs (e.g. shapes that disagree with attributes) surface as a model error naming the node.
-                throw new InvalidModelException($"Node '{op.Node.Name}' ({op.Node.OpType}): cannot run on these inputs: {ex.Message}");
+                throw CannotRun(op, ex);
             }
 
             _tape.Record(op);
         }
     }
+
+    private static bool IsShapeFault(Exception ex) => ex is IndexOutOfRangeException or OverflowException or ArgumentOutOfRangeException;
+
+    /// <summary>Malformed graphs (e.g. shapes that disagree with attributes) surface as a model error naming the node.</summary>
+    private static InvalidModelException CannotRun(NodeOp op, Exception ex) =>
+        new($"Node '{op.Node.Name}' ({op.Node.OpType}): cannot run on these inputs: {ex.Message}");
 
     private void ComputeNeedsGrad()
     {

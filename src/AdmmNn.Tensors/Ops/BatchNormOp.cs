@@ -24,6 +24,12 @@ internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : No
     private float[] _invStd = [];
     private bool _usedBatchStats;
 
+    /// <summary>ε added to the variance.</summary>
+    internal float Epsilon => _epsilon;
+
+    /// <summary>Always normalizes with batch statistics (opset-14 training_mode), so it cannot be folded for evaluation.</summary>
+    internal bool AlwaysTraining => _trainingMode;
+
     /// <summary>Only X, scale and B carry gradients; mean and var are statistics.</summary>
     public override bool IsDifferentiableInput(int index) => index <= 2;
 

@@ -54,7 +54,8 @@ internal sealed class ClipOp : NodeOp
         }
     }
 
-    private (float Min, float Max) Bounds(ExecutionState s) =>
+    /// <summary>The clamp bounds for this run (attributes or scalar inputs; missing ones infinite).</summary>
+    internal (float Min, float Max) Bounds(ExecutionState s) =>
         Opset < 11 ? (_minAttribute, _maxAttribute) : (Scalar(s, 1, float.NegativeInfinity), Scalar(s, 2, float.PositiveInfinity));
 
     private float Scalar(ExecutionState s, int index, float fallback)

@@ -16,6 +16,12 @@ internal sealed class ConvOp : NodeOp
 {
     private const int TargetColumns = 2048;
 
+    /// <summary>Batches with at most this many output columns in all (N·OH·OW) are one chunk.</summary>
+    internal const int SingleChunkColumns = 4096;
+
+    /// <summary>… and whose weights per group hold at least this many floats (smaller ones repack cheaply per chunk).</summary>
+    internal const int SingleChunkWeights = 65536;
+
     /// <summary>
     /// Output planes at least this large (conv1's 24×24) are written and read per image, straight into/out of y and dY:
     /// the per-image GEMMs are still long enough to run at full speed, and the staging copies disappear.
@@ -58,22 +64,45 @@ internal sealed class ConvOp : NodeOp
     {
         var x = Input(s, 0);
         var w = Input(s, 1);
-        var plan = Plan(x, w);
-        var y = s.Output(Out[0], [plan.N, plan.Cout, plan.G.OutH, plan.G.OutW]);
         float[]? bias = HasInput(2) ? Input(s, 2).Data : null;
+        Run(s, x, w.Data, Plan(x, w), bias, Out[0], ConvEpilogue.None);
+    }
+
+    /// <summary>
+    /// Evaluation-mode fused forward: this convolution with <paramref name="weights"/> and <paramref name="bias"/> in
+    /// place of its own (BatchNorm folded in by the caller), the <paramref name="epilogue"/> applied to each output block
+    /// while it is in cache, the result written to value <paramref name="outputId"/>.
+    /// </summary>
+    internal void ForwardFused(ExecutionState s, float[] weights, float[]? bias, int outputId, ConvEpilogue epilogue)
+    {
+        var x = Input(s, 0);
+        Run(s, x, weights, Plan(x, Input(s, 1)), bias, outputId, epilogue);
+    }
+
+    /// <summary>Shape of the output for input <paramref name="x"/> and weight <paramref name="w"/>.</summary>
+    internal int[] OutputShape(Tensor x, Tensor w)
+    {
+        var plan = Plan(x, w);
+        return [plan.N, plan.Cout, plan.G.OutH, plan.G.OutW];
+    }
+
+    private void Run(ExecutionState s, Tensor x, float[] wd, ConvPlan plan, float[]? bias, int outputId, ConvEpilogue epilogue)
+    {
+        var y = s.Output(outputId, [plan.N, plan.Cout, plan.G.OutH, plan.G.OutW]);
         if (bias is not null && bias.Length != plan.Cout)
         {
             throw Error($"bias has {bias.Length} values but there are {plan.Cout} output channels.");
         }
 
-        float[] xd = x.Data, wd = w.Data, yd = y.Data;
+        float[] xd = x.Data, yd = y.Data;
         int threads = Workers.Threads;
         if (plan.IsDepthwise)
         {
-            DepthwiseForward(plan, xd, wd, bias, yd, threads);
+            DepthwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
             return;
         }
 
+        bool pointwise = plan.IsPointwise;
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
         Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
         {
@@ -81,21 +110,27 @@ internal sealed class ConvOp : NodeOp
             var col = buffers.Col[worker];
             var tmp = buffers.Tmp[worker];
             int ohw = plan.OutHW, cols = nc * ohw;
+            bool direct = nc == 1 || ohw >= DirectOutputMinimum;
             for (int g = 0; g < _group; g++)
             {
-                for (int i = 0; i < nc; i++)
+                if (!(direct && pointwise))
                 {
-                    Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols);
+                    for (int i = 0; i < nc; i++)
+                    {
+                        Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols);
+                    }
                 }
 
                 ReadOnlySpan<float> wg = wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg);
-                if (nc == 1 || ohw >= DirectOutputMinimum)
+                if (direct)
                 {
-                    // Large planes: one GEMM per image straight into y (B = that image's column slice, row stride cols),
-                    // onto rows pre-filled with the bias: no staging buffer, no copy, no separate bias pass.
+                    // Large planes: one GEMM per image straight into y (B = that image's column slice, row stride cols,
+                    // or for a 1×1 stride-1 unpadded convolution the image itself), onto rows pre-filled with the bias:
+                    // no staging buffer, no copy, no separate bias pass.
                     for (int i = 0; i < nc; i++)
                     {
-                        Span<float> yi = yd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG) * ohw, plan.CoutG * ohw);
+                        int yOffset = ((n0 + i) * plan.Cout + g * plan.CoutG) * ohw;
+                        Span<float> yi = yd.AsSpan(yOffset, plan.CoutG * ohw);
                         if (bias is not null)
                         {
                             for (int co = 0; co < plan.CoutG; co++)
@@ -104,8 +139,18 @@ internal sealed class ConvOp : NodeOp
                             }
                         }
 
-                        Gemm.Multiply(false, false, plan.CoutG, ohw, plan.Kg, 1f, wg, plan.Kg, col.AsSpan(i * ohw), cols,
-                            bias is null ? 0f : 1f, yi, ohw);
+                        if (pointwise)
+                        {
+                            Gemm.Multiply(false, false, plan.CoutG, ohw, plan.Kg, 1f, wg, plan.Kg,
+                                xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), ohw, bias is null ? 0f : 1f, yi, ohw);
+                        }
+                        else
+                        {
+                            Gemm.Multiply(false, false, plan.CoutG, ohw, plan.Kg, 1f, wg, plan.Kg, col.AsSpan(i * ohw), cols,
+                                bias is null ? 0f : 1f, yi, ohw);
+                        }
+
+                        epilogue.Apply(yi, yOffset);
                     }
                 }
                 else
@@ -115,9 +160,10 @@ internal sealed class ConvOp : NodeOp
                     {
                         for (int co = 0; co < plan.CoutG; co++)
                         {
-                            // Scatter to y and add the bias in the same pass.
+                            // Scatter to y and add the bias (and the fused epilogue) in the same pass.
                             ReadOnlySpan<float> row = tmp.AsSpan(co * cols + i * ohw, ohw);
-                            Span<float> dst = yd.AsSpan(((n0 + i) * plan.Cout + g * plan.CoutG + co) * ohw, ohw);
+                            int yOffset = ((n0 + i) * plan.Cout + g * plan.CoutG + co) * ohw;
+                            Span<float> dst = yd.AsSpan(yOffset, ohw);
                             if (bias is null)
                             {
                                 row.CopyTo(dst);
@@ -126,6 +172,8 @@ internal sealed class ConvOp : NodeOp
                             {
                                 TensorPrimitives.Add(row, bias[g * plan.CoutG + co], dst);
                             }
+
+                            epilogue.Apply(dst, yOffset);
                         }
                     }
                 }
@@ -249,7 +297,7 @@ internal sealed class ConvOp : NodeOp
     }
 
     /// <summary>Depthwise forward: a direct kernel per (image, channel) plane, planes in parallel.</summary>
-    private void DepthwiseForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, int threads)
+    private void DepthwiseForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
     {
         int planes = plan.N * plan.Cout, ohw = plan.OutHW, inHW = plan.InHW, kg = plan.Kg, cout = plan.Cout;
         var scratch = _workspace.Get(Math.Min(threads, planes), DepthwiseConv.ScratchSize(plan.G), 0).Col;
@@ -258,6 +306,7 @@ internal sealed class ConvOp : NodeOp
         {
             int c = p % cout;
             DepthwiseConv.Forward(xd.AsSpan(p * inHW, inHW), geometry, wd.AsSpan(c * kg, kg), bias?[c] ?? 0f, yd.AsSpan(p * ohw, ohw), scratch[worker]);
+            epilogue.Apply(yd.AsSpan(p * ohw, ohw), p * ohw);
         });
     }
 
@@ -406,7 +455,12 @@ internal sealed class ConvOp : NodeOp
 
         var geometry = new ConvShape(h, wid, oh, ow, kh, kw, _strides[0], _strides[1], pt, pl, _dilations[0], _dilations[1]);
         int ohw = oh * ow;
-        int perChunk = Math.Max(1, Math.Min((TargetColumns + ohw - 1) / ohw, (n + 3) / 4));
+        // Small planes with large weights whose whole batch fits in a few GEMM panels (deep ResNet stages: 4×4 down to 1×1)
+        // run as one chunk:
+        // the single GEMM then splits across the threads itself, and the (large) weights are packed once instead of once
+        // per chunk. The chunking depends only on the shapes, never on the thread count.
+        bool single = (long)n * ohw <= SingleChunkColumns && (long)(cout / _group) * cg * kh * kw >= SingleChunkWeights;
+        int perChunk = single ? n : Math.Max(1, Math.Min((TargetColumns + ohw - 1) / ohw, (n + 3) / 4));
         _plan = new ConvPlan((int[])x.Shape.Clone(), (int[])w.Shape.Clone(), geometry, n, cin, cout, cg, cout / _group, cg * kh * kw, perChunk);
         return _plan;
     }

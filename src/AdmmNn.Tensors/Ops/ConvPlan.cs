@@ -12,6 +12,9 @@ internal sealed record ConvPlan(int[] InputShape, int[] WeightShape, ConvShape G
     /// <summary>One input channel per output channel (group = C = M): the direct depthwise kernel runs it.</summary>
     public bool IsDepthwise => Cg == 1 && CoutG == 1;
 
+    /// <summary>1×1, stride 1, no padding: the image itself is the column matrix, so the direct path skips im2col.</summary>
+    public bool IsPointwise => G.KernelH == 1 && G.KernelW == 1 && G.StrideH == 1 && G.StrideW == 1 && G.PadTop == 0 && G.PadLeft == 0 && G.OutH == G.InH && G.OutW == G.InW;
+
     public int Chunks => (N + PerChunk - 1) / PerChunk;
 
     /// <summary>

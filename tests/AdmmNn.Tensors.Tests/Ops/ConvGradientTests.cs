@@ -47,6 +47,10 @@ public sealed class ConvGradientTests
     [Fact]
     public void Large_planes_take_the_per_image_path() => Check([6, 2, 18, 18], [3, 2, 3, 3], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
 
+    /// <summary>Large weights on tiny planes (a deep ResNet stage): the whole batch is one chunk and the GEMM splits across threads.</summary>
+    [Fact]
+    public void Large_weights_small_planes_single_chunk() => Check([3, 64, 2, 3], [128, 64, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+
     [Fact]
     public void One_by_one_kernel() => Check([3, 5, 4, 3], [2, 5, 1, 1], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
 
@@ -69,6 +73,13 @@ public sealed class ConvGradientTests
     [Fact]
     public void Same_padding_dilated_5x3_asymmetric() => Check([2, 2, 9, 8], [3, 2, 5, 3], true, [1, 1], [4, 1, 4, 1], [2, 1], 1);
 
+    /// <summary>1×1 stride 1 on ≥ 256-pixel planes: the per-image path multiplies the image itself (no im2col).</summary>
+    [Fact]
+    public void Pointwise_large_planes_skip_im2col() => Check([3, 5, 17, 16], [4, 5, 1, 1], true, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+
+    [Fact]
+    public void Pointwise_grouped_large_planes() => Check([2, 4, 16, 16], [6, 2, 1, 1], false, [1, 1], [0, 0, 0, 0], [1, 1], 2);
+
     [Fact]
     public void Pointwise_stride_two() => Check([3, 5, 7, 9], [4, 5, 1, 1], false, [2, 2], [0, 0, 0, 0], [1, 1], 1);
 
@@ -77,6 +88,13 @@ public sealed class ConvGradientTests
 
     [Fact]
     public void Depthwise_5x5_stride_two_odd_sizes() => Check([3, 2, 11, 9], [2, 1, 5, 5], false, [2, 1], [2, 2, 1, 2], [1, 1], 2);
+
+    /// <summary>The forward splits the padded plane into stride phases: stride 3 across, dilation 2, padding wider than the taps need.</summary>
+    [Fact]
+    public void Depthwise_stride_three_by_one_dilated_wide_padding() => Check([2, 3, 10, 13], [3, 1, 3, 3], true, [1, 3], [3, 4, 2, 1], [2, 2], 3);
+
+    [Fact]
+    public void Depthwise_stride_two_even_sizes_padding_one() => Check([3, 5, 14, 12], [5, 1, 3, 3], false, [2, 2], [1, 1, 1, 1], [1, 1], 5);
 
     [Fact]
     public void Depthwise_channel_multiplier_takes_the_gemm_path() => Check([2, 3, 6, 5], [6, 1, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 3);

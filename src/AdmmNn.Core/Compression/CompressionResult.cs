@@ -91,6 +91,12 @@ public sealed class CompressionResult
     /// <summary>Multiply-accumulates per sample that touch a nonzero weight.</summary>
     public long MacsAfter { get; set; }
 
+    /// <summary>
+    /// Purification and unused-path removal (filters and channels removed, MACs after removal), when the policy ran it;
+    /// the saved model is the purified one, the per-tensor table and storage figures above describe the model before it.
+    /// </summary>
+    public Purification.PurificationReport? Purification { get; set; }
+
     /// <summary>Per-tensor table.</summary>
     public List<LayerReport> Layers { get; set; } = [];
 

@@ -34,6 +34,18 @@ public sealed record CompressionPolicy
     /// <summary>Optional hardware target for hardware-aware ratios.</summary>
     public HardwareTargetSpec? Hardware { get; init; }
 
+    /// <summary>
+    /// Purification and unused-path removal after compression (empty filters, their BatchNorm channels and the input
+    /// channels reading them leave the model; see <c>Compression.Purification.Purifier</c>). Null: on when some rule prunes
+    /// with filter, channel or PE-group structure.
+    /// </summary>
+    public bool? Purify { get; init; }
+
+    /// <summary>True when the run purifies: <see cref="Purify"/>, or by default when a rule prunes whole filters, channels or PE groups.</summary>
+    [JsonIgnore]
+    public bool PurifiesAfterCompression => Purify ?? Layers.Any(r => r.Prune?.Structure is { } s
+        && (s.Equals("filter", StringComparison.OrdinalIgnoreCase) || s.Equals("channel", StringComparison.OrdinalIgnoreCase) || s.StartsWith("pe", StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>The file the policy came from (for messages); not part of the JSON.</summary>
     [JsonIgnore]
     public string SourceFile { get; init; } = "policy.json";

@@ -114,11 +114,12 @@ public static class PolicyLoader
 
         public CompressionPolicy ReadRoot(JsonElement root)
         {
-            Object(root, "", "description", "seed", "deterministic", "layers", "schedule", "data", "gates", "hardware");
+            Object(root, "", "description", "seed", "deterministic", "layers", "schedule", "data", "gates", "hardware", "purify");
             var defaults = new CompressionPolicy();
             var description = String(root, "", "description", defaults.Description);
             var seed = Int(root, "", "seed", defaults.Seed, int.MinValue, int.MaxValue);
             var deterministic = Bool(root, "", "deterministic", defaults.Deterministic);
+            bool? purify = TryGet(root, "purify", out _) ? Bool(root, "", "purify", false) : null;
             var schedule = TryGet(root, "schedule", out var scheduleJson) ? ReadSchedule(scheduleJson, "schedule") : defaults.Schedule;
             var data = defaults.Data;
             if (TryGet(root, "data", out var dataJson))
@@ -189,6 +190,7 @@ public static class PolicyLoader
                 Data = data,
                 Gates = gates,
                 Hardware = hardwareSpec,
+                Purify = purify,
                 SourceFile = fileName,
                 Locations = locations,
             };

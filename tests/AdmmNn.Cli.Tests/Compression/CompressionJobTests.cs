@@ -45,6 +45,36 @@ public sealed class CompressionJobTests : IDisposable
         Assert.Equal((DiagnosticCodes.AccuracyGate, (string?)null, 0), (gate.Code, gate.File, gate.Line));
     }
 
+    [Fact]
+    public void Filter_pruning_is_purified_the_saved_model_loses_the_empty_filters_and_keeps_its_accuracy()
+    {
+        var policy = _temp.WriteFile("policy.json", """
+            {
+              "seed": 2,
+              "layers": [ { "match": "conv1.weight", "prune": { "keep": 0.5, "structure": "filter" } } ],
+              "schedule": { "batchSize": 32, "maxBatchesPerEpoch": 2, "admmInterval": 1, "monitorSamples": 20,
+                "admmPrune": { "epochs": 1 }, "retrain": { "epochs": 1 }, "admmQuantize": { "epochs": 0 }, "finetune": { "epochs": 0 } },
+              "data": { "trainSamples": 100, "testSamples": 200 }
+            }
+            """);
+        var lines = new List<string>();
+        var outcome = CompressionJob.Run(new CompressionRequest
+        {
+            ModelPath = RepoPaths.Combine("samples", "models", "lenet5-fashion.onnx"), PolicyPath = policy, Data = "fashion-mnist",
+            Plugins = new PluginSet([new OnnxFormat()], []), Log = lines.Add,
+        });
+
+        // conv1 -> max-pool -> conv2 (unpadded): a zero filter's constant bias folds into conv2's bias, so all 10 go.
+        var report = outcome.Result.Purification!;
+        Assert.Equal(10, report.FiltersRemoved);
+        Assert.Equal(10, report.ChannelsRemoved);
+        Assert.Equal([10L, 1, 5, 5], outcome.Model.Initializer("conv1.weight")!.Dims);
+        Assert.Equal([50L, 10, 5, 5], outcome.Model.Initializer("conv2.weight")!.Dims);
+        Assert.True(report.DenseMacsAfter < report.DenseMacsBefore);
+        Assert.Equal(outcome.Result.FinalAccuracy, report.Accuracy!.Value, 3);
+        Assert.Contains(lines, l => l.StartsWith("purification: 10 filters and 10 input channels removed", StringComparison.Ordinal));
+    }
+
     /// <summary>Keeps the first half of the tensor, zeroes the rest.</summary>
     private sealed class FirstHalfKind : IConstraintKind
     {

@@ -29,5 +29,16 @@ internal static class CompressionSummary
             r.PruningRatio, r.StorageRatio, r.TotalBits, 32 * r.DenseParameters, r.WeightStorageRatio));
         console.Out.WriteLine(string.Format(ic, "MACs per image: {0} -> {1} ({2:0.0}x fewer); wall time {3:0.0} s on {4} threads",
             r.MacsBefore, r.MacsAfter, r.MacsAfter == 0 ? 0 : (double)r.MacsBefore / r.MacsAfter, r.WallSeconds, r.Threads));
+        if (r.Purification is { } p)
+        {
+            var purified = new CliTable().AddColumn("purified layer").AddColumn("filters", true).AddColumn("input channels", true).AddColumn("shape after");
+            foreach (var l in p.Layers.Where(l => l.OutputChannelsAfter != l.OutputChannelsBefore || l.InputChannelsAfter != l.InputChannelsBefore))
+                purified.AddRow(l.Name, $"{l.OutputChannelsBefore} -> {l.OutputChannelsAfter}", $"{l.InputChannelsBefore} -> {l.InputChannelsAfter}", "[" + string.Join(",", l.ShapeAfter) + "]");
+            purified.Write(console);
+            console.Out.WriteLine(string.Format(ic, "purification: {0} filters and {1} input channels removed ({2} empty filters, {3} kept); parameters {4} -> {5}; " +
+                "dense MACs per image {6} -> {7}, on nonzero weights {8} -> {9}; purified model accuracy {10:P2}",
+                p.FiltersRemoved, p.ChannelsRemoved, p.EmptyFilters, p.EmptyFiltersKept, p.ParametersBefore, p.ParametersAfter,
+                p.DenseMacsBefore, p.DenseMacsAfter, p.NonZeroMacsBefore, p.NonZeroMacsAfter, p.Accuracy));
+        }
     }
 }

@@ -2,12 +2,15 @@ using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Abstractions.Models;
+using AdmmNn.Core.Compression.Purification;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Models;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
 using AdmmNn.Data.Idx;
 using AdmmNn.Diagnostics;
+using AdmmNn.Tensors.Modules;
+using AdmmNn.Tensors.Training;
 
 namespace AdmmNn.Core.Compression.Job;
 
@@ -55,12 +58,29 @@ public static class CompressionJob
         // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
         // weights inside kept blocks, so `analyze` (and the analysis below) would misread block-pruned layers from the zeros.
         StructureMetadata.Write(outcome.Model, StructureMetadata.FromPolicy(policy, outcome.Model));
+        var model = policy.PurifiesAfterCompression ? Purify(request, outcome, test, sampleShape) : outcome.Model;
         if (hardware is { } hw)
-            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, outcome.Model, sampleShape), hw.Plan, hw.Options);
+            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, model, sampleShape), hw.Plan, hw.Options);
         var gates = outcome.Result.Gates.Where(g => !g.Passed)
             .Select(g => Gates.ToDiagnostic(g, g.Name == Gates.MaxAccuracyDrop && request.MaxAccuracyDrop is not null ? null : policy))
             .ToList();
-        return new CompressionJobOutcome(outcome.Model, outcome.Result, policy, hardware?.Plan, gates);
+        return new CompressionJobOutcome(model, outcome.Result, policy, hardware?.Plan, gates);
+    }
+
+    /// <summary>
+    /// Post-step: removes the empty filters, their BatchNorm channels and the channels nothing reads, so the saved model is
+    /// physically smaller; records what went and the purified model's test accuracy (which should equal the final one).
+    /// </summary>
+    private static ModelGraph Purify(CompressionRequest request, CompressionOutcome outcome, LabeledImageSet test, int[] sampleShape)
+    {
+        var (purified, report) = Purifier.Purify(outcome.Model, sampleShape);
+        var evaluated = outcome.Result.TestSamples < test.Count ? test.Take(outcome.Result.TestSamples) : test;
+        report.Accuracy = Evaluator.Evaluate(GraphModule.FromGraph(purified), evaluated.ToFloatImages(), evaluated.LabelsAsInt(), sampleShape, 256).Accuracy;
+        outcome.Result.Purification = report;
+        request.Log?.Invoke($"purification: {report.FiltersRemoved} filters and {report.ChannelsRemoved} input channels removed " +
+            $"({report.EmptyFilters} empty filters, {report.EmptyFiltersKept} kept), {report.ParametersBefore} -> {report.ParametersAfter} parameters, " +
+            $"dense MACs {report.DenseMacsBefore} -> {report.DenseMacsAfter}, test accuracy {report.Accuracy:P2}");
+        return purified;
     }
 
     private sealed record TargetPlan(IHardwareTarget Target, HardwareAnalysis Before, HardwareAwarePlan Plan, HardwareAwareOptions Options);

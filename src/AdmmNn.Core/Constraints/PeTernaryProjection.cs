@@ -22,12 +22,14 @@ public enum TernaryScaleScope
 /// <para><b>Per-layer a</b>: for a fixed a > 0 each kept weight is best ±a when |w| > a/2 and 0 otherwise, so a kept
 /// group lowers the error by h_g(a) = Σ_{|w|&gt;a/2} (2a|w| − a²) = a·φ_g(a), φ_g(a) = Σ_{|w|&gt;a/2} (2|w| − a), and
 /// the best groups are the k largest φ_g(a). The projection maximizes F(a) = a·T(a), T = sum of the k largest φ_g, over
-/// a ∈ (0, 2max|w|]. Between consecutive breakpoints 2|w_i| every φ_g is linear; if the top-k set S is the same at both
-/// ends of such an interval it is a top-k set throughout (two lines ordered alike at both ends do not cross), and there
-/// F(a) = 2aP − a²C (P, C: sum and count of the magnitudes above a/2 in S) peaks at a = P/C clamped to the interval.
-/// Branch and bound over a finds the global maximum: φ_g decreases in a, so on [lo, hi] F ≤ hi·T(lo); intervals are
-/// split at a breakpoint inside them (or halved when none is and the top-k sets at the ends differ) until every one is
-/// solved in closed form or bounded below the best value found.</para>
+/// a ∈ (0, 2max|w|]. For a fixed set S of groups, F_S(a) = 2aP − a²C (P, C: sum and count of S's magnitudes above a/2)
+/// is a concave quadratic between consecutive breakpoints 2|w_i|, peaking at a = P/C clamped to the piece.
+/// Branch and bound over a finds the global maximum: on [lo, hi] F is at most the sum of the k largest per-group maxima
+/// of a·φ_g(a) there. An interval is
+/// solved exactly once its top-k set is certain throughout (k groups whose φ at hi beats the (k+1)-th largest φ at lo):
+/// then F is the sum over a fixed set, scanned piece by piece between the breakpoints 2|w| of that set's weights. Other
+/// intervals are halved until solved or bounded below the best value found (intervals narrower than 1e−9·a, where two
+/// groups swap at the k-th place, are decided by their ends).</para>
 /// Ties: groups with equal gains go to the lower index; a weight with |w| exactly a/2 goes to zero.
 /// </summary>
 public sealed class PeTernaryProjection : IWeightProjection
@@ -154,61 +156,43 @@ public sealed class PeTernaryProjection : IWeightProjection
 
     private Outcome ProjectPerLayer(SortedGroup[] groups)
     {
-        var breakpoints = groups.SelectMany(g => g.Magnitudes.Take(g.Count)).Where(m => m > 0).Select(m => 2 * m).Distinct().ToArray();
-        Array.Sort(breakpoints);
         var keep = new bool[groups.Length];
         var scales = new float[groups.Length];
         var counts = new int[groups.Length];
-        if (breakpoints.Length == 0) return new Outcome(keep, scales, counts);
+        var k = KeptGroups();
+        var max = groups.Where((_, g) => Allowed(g)).Select(g => g.Count == 0 ? 0 : g.Magnitudes[0]).DefaultIfEmpty(0).Max();
+        if (k == 0 || max <= 0) return new Outcome(keep, scales, counts);
 
+        // A good feasible value first, so the bound prunes from the start: on a grid of a, the top-k set there with its
+        // own best scale (a ternary projection of the union of its groups).
         double bestValue = 0, bestA = 0;
+        void Offer((double Value, double A) candidate)
+        {
+            if (candidate.Value > bestValue) (bestValue, bestA) = candidate;
+        }
+        for (var step = 1; step <= 32; step++) Offer(BestOnInterval(groups, TopSet(Phi(groups, 2 * max * step / 32), k), 0, double.PositiveInfinity));
+
         var queue = new PriorityQueue<(double Lo, double Hi), double>();
         void Push(double lo, double hi)
         {
-            if (hi <= lo) return;
-            var bound = hi * TopSum(groups, lo);
-            if (bound > bestValue) queue.Enqueue((lo, hi), -bound);
+            if (!(hi > lo)) return;
+            var bound = UpperBound(groups, lo, hi, k);
+            if (bound > bestValue * (1 + RelativeTolerance)) queue.Enqueue((lo, hi), -bound);
         }
-        Push(0, breakpoints[^1]);
+        Push(0, 2 * max);
         while (queue.TryDequeue(out var interval, out var negBound))
         {
-            if (-negBound <= bestValue) break; // best-first: nothing left can beat the best
+            if (-negBound <= bestValue * (1 + RelativeTolerance)) break; // best-first: nothing left can beat the best
             var (lo, hi) = interval;
-            var inside = FirstBreakpointAbove(breakpoints, lo);
-            var last = inside;
-            while (last < breakpoints.Length && breakpoints[last] < hi) last++;
-            if (last > inside)
+            if (DeterminedSet(groups, lo, hi, k) is { } set)
             {
-                // Breakpoints strictly inside: split at the middle one, so leaves lie between consecutive breakpoints.
-                var split = breakpoints[(inside + last - 1) / 2];
-                Push(lo, split);
-                Push(split, hi);
+                Offer(BestOnInterval(groups, set, lo, hi));
                 continue;
             }
-            var atLo = TopSet(groups, lo);
-            var atHi = TopSet(groups, hi);
-            if (atLo.SequenceEqual(atHi) || hi - lo <= 1e-12 * hi)
+            if (hi - lo <= 1e-9 * hi)
             {
-                // One top-k set on the whole interval (or an interval too small to matter): F = 2aP − a²C.
-                foreach (var set in atLo.SequenceEqual(atHi) ? [atLo] : new[] { atLo, atHi })
-                {
-                    var mid = 0.5 * (lo + hi);
-                    double p = 0, c = 0;
-                    foreach (var g in set)
-                    {
-                        var count = groups[g].CountAbove(mid / 2);
-                        p += groups[g].Prefix[count];
-                        c += count;
-                    }
-                    if (c == 0) continue;
-                    var a = Math.Clamp(p / c, lo, hi);
-                    var value = 2 * a * p - a * a * c;
-                    if (value > bestValue)
-                    {
-                        bestValue = value;
-                        bestA = a;
-                    }
-                }
+                // Two groups swap at the k-th place inside an interval below float resolution: its ends decide.
+                foreach (var a in new[] { lo, hi }) Offer(BestOnInterval(groups, TopSet(Phi(groups, a), k), a, a));
                 continue;
             }
             var half = 0.5 * (lo + hi);
@@ -216,10 +200,10 @@ public sealed class PeTernaryProjection : IWeightProjection
             Push(half, hi);
         }
         if (bestA <= 0) return new Outcome(keep, scales, counts);
-        // Re-derive the exact support at the best a: the top-k groups there, their magnitudes above a/2, a = their mean.
+        // The support at the best a: the top-k groups there, their magnitudes above a/2, a = their mean.
         double sum = 0;
         var total = 0;
-        foreach (var g in TopSet(groups, bestA))
+        foreach (var g in TopSet(Phi(groups, bestA), k))
         {
             keep[g] = true;
             counts[g] = groups[g].CountAbove(bestA / 2);
@@ -231,7 +215,91 @@ public sealed class PeTernaryProjection : IWeightProjection
         return new Outcome(keep, scales, counts);
     }
 
+    /// <summary>Gains within this relative distance of the best are not searched further: far below float32 resolution
+    /// of the weights the projection writes.</summary>
+    private const double RelativeTolerance = 1e-12;
+
+    /// <summary>
+    /// An upper bound of F on [lo, hi]: the k largest of each group's own maximum of a·φ_g(a) on the interval (each
+    /// group's maximum is exact, by the piecewise scan; the bound is loose only where the groups peak at different a, a
+    /// gap that shrinks with the square of the width, so intervals near the optimum are bounded away quickly).
+    /// </summary>
+    private double UpperBound(SortedGroup[] groups, double lo, double hi, int k)
+    {
+        var best = new double[groups.Length];
+        for (var g = 0; g < groups.Length; g++)
+            best[g] = Allowed(g) ? GroupMaximum(groups[g], lo, hi) : double.NegativeInfinity;
+        return TopSum(best, k);
+    }
+
+    /// <summary>max over a ∈ [lo, hi] of a·φ_g(a) for one group.</summary>
+    private static double GroupMaximum(SortedGroup group, double lo, double hi)
+    {
+        double best = 0, p = 0;
+        var mags = group.Magnitudes;
+        for (var j = 0; j < mags.Length && mags[j] > 0; j++)
+        {
+            p += mags[j];
+            var c = j + 1;
+            var top = Math.Min(hi, 2 * mags[j]);
+            var bottom = Math.Max(lo, j + 1 < mags.Length ? 2 * mags[j + 1] : 0);
+            if (bottom > top) continue;
+            var a = Math.Clamp(p / c, bottom, top);
+            best = Math.Max(best, 2 * a * p - a * a * c);
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The top-k set when it is the same for every a in [lo, hi]: φ only decreases, so the (k+1)-th largest φ anywhere
+    /// in the interval is at most its value at lo, and a group whose φ at hi beats that is in the top k throughout.
+    /// Null when fewer than k groups are certain.
+    /// </summary>
+    private int[]? DeterminedSet(SortedGroup[] groups, double lo, double hi, int k)
+    {
+        var atLo = Phi(groups, lo);
+        var allowed = atLo.Count(v => !double.IsNegativeInfinity(v));
+        if (k >= allowed) return [.. Enumerable.Range(0, groups.Length).Where(Allowed)];
+        var next = KthLargest(atLo, k + 1);
+        var atHi = Phi(groups, hi);
+        var certain = new List<int>();
+        for (var g = 0; g < groups.Length; g++) if (atHi[g] > next) certain.Add(g);
+        return certain.Count == k ? [.. certain] : null;
+    }
+
+    /// <summary>
+    /// max over a ∈ [lo, hi] of Σ_{g∈set} a·φ_g(a) = 2aP(a) − a²C(a) (P, C: sum and count of the set's magnitudes above
+    /// a/2): on each piece between consecutive breakpoints 2m the quadratic peaks at P/C, clamped to the piece.
+    /// </summary>
+    private static (double Value, double A) BestOnInterval(SortedGroup[] groups, int[] set, double lo, double hi)
+    {
+        var mags = set.SelectMany(g => groups[g].Magnitudes).Where(m => m > 0).ToArray();
+        Array.Sort(mags);
+        Array.Reverse(mags);
+        double bestValue = 0, bestA = 0, p = 0;
+        for (var j = 0; j < mags.Length; j++)
+        {
+            // With the first j+1 magnitudes above a/2: a ∈ [2·m_{j+1}, 2·m_j] (the next one at or below a/2).
+            p += mags[j];
+            var c = j + 1;
+            var top = Math.Min(hi, 2 * mags[j]);
+            var bottom = Math.Max(lo, j + 1 < mags.Length ? 2 * mags[j + 1] : 0);
+            if (bottom > top) continue;
+            var a = Math.Clamp(p / c, bottom, top);
+            var value = 2 * a * p - a * a * c;
+            if (value > bestValue) (bestValue, bestA) = (value, a);
+        }
+        return (bestValue, bestA);
+    }
+
     private bool Allowed(int g) => _allowedGroups is null || _allowedGroups[g];
+
+    private int KeptGroups()
+    {
+        var allowed = 0;
+        for (var g = 0; g < GroupCount; g++) if (Allowed(g)) allowed++;
+        return Math.Min(KeepCount, allowed);
+    }
 
     /// <summary>φ_g(a) for every group (−∞ for groups outside a frozen structure).</summary>
     private double[] Phi(SortedGroup[] groups, double a)
@@ -250,36 +318,67 @@ public sealed class PeTernaryProjection : IWeightProjection
         return phi;
     }
 
-    private double TopSum(SortedGroup[] groups, double a)
+    private static double TopSum(double[] scores, int k)
     {
-        var phi = Phi(groups, a);
         double sum = 0;
-        foreach (var g in TopIndices(phi)) sum += phi[g];
+        foreach (var g in TopSet(scores, k)) sum += scores[g];
         return sum;
     }
 
-    private int[] TopSet(SortedGroup[] groups, double a) => TopIndices(Phi(groups, a));
-
-    private int[] TopIndices(double[] scores)
+    /// <summary>The k highest scores (lower index first on ties), in O(n) by selecting the k-th value.</summary>
+    private static int[] TopSet(double[] scores, int k)
     {
-        var keep = SelectTop(scores);
-        var list = new List<int>();
-        for (var g = 0; g < keep.Length; g++) if (keep[g]) list.Add(g);
-        return [.. list];
+        if (k <= 0) return [];
+        if (k >= scores.Length) return [.. Enumerable.Range(0, scores.Length)];
+        var threshold = KthLargest(scores, k);
+        var set = new List<int>(k);
+        for (var g = 0; g < scores.Length; g++) if (scores[g] > threshold) set.Add(g);
+        for (var g = 0; g < scores.Length && set.Count < k; g++) if (scores[g] == threshold) set.Add(g);
+        set.Sort();
+        return [.. set];
+    }
+
+    /// <summary>The k-th largest value (1-based), by quickselect on a copy.</summary>
+    private static double KthLargest(double[] scores, int k)
+    {
+        var a = (double[])scores.Clone();
+        int left = 0, right = a.Length - 1, target = k - 1;
+        var rng = new Random(a.Length);
+        while (true)
+        {
+            if (left == right) return a[left];
+            var pivot = a[rng.Next(left, right + 1)];
+            // Three-way partition in descending order: > pivot | == pivot | < pivot.
+            int lt = left, i = left, gt = right;
+            while (i <= gt)
+            {
+                if (a[i] > pivot)
+                {
+                    (a[lt], a[i]) = (a[i], a[lt]);
+                    lt++;
+                    i++;
+                }
+                else if (a[i] < pivot)
+                {
+                    (a[i], a[gt]) = (a[gt], a[i]);
+                    gt--;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+            if (target < lt) right = lt - 1;
+            else if (target > gt) left = gt + 1;
+            else return pivot;
+        }
     }
 
     private bool[] SelectTop(double[] scores)
     {
-        var allowed = 0;
-        for (var g = 0; g < scores.Length; g++) if (Allowed(g)) allowed++;
-        var keep = TopK.Select(scores, Math.Min(KeepCount, allowed));
+        var keep = new bool[scores.Length];
+        foreach (var g in TopSet(scores, KeptGroups())) keep[g] = true;
         return keep;
-    }
-
-    private static int FirstBreakpointAbove(double[] breakpoints, double value)
-    {
-        var i = Array.BinarySearch(breakpoints, value);
-        return i >= 0 ? i + 1 : ~i;
     }
 
     private SortedGroup[] Groups(ReadOnlySpan<float> input)

@@ -172,19 +172,29 @@ public sealed class PeTernaryProjection : IWeightProjection
         }
         for (var step = 1; step <= 32; step++) Offer(BestOnInterval(groups, TopSet(Phi(groups, 2 * max * step / 32), k), 0, double.PositiveInfinity));
 
-        var queue = new PriorityQueue<(double Lo, double Hi), double>();
-        void Push(double lo, double hi)
+        // Each interval carries its candidate groups: a group whose φ at lo is below the k-th largest φ at hi is below the
+        // top k everywhere in the interval (φ only decreases), and so in every sub-interval; it is dropped for good.
+        var queue = new PriorityQueue<(double Lo, double Hi, int[] Candidates), double>();
+        void Push(double lo, double hi, int[] candidates)
         {
             if (!(hi > lo)) return;
-            var bound = UpperBound(groups, lo, hi, k);
-            if (bound > bestValue * (1 + RelativeTolerance)) queue.Enqueue((lo, hi), -bound);
+            if (candidates.Length > k)
+            {
+                var kth = KthLargest(PhiOf(groups, hi, candidates), k);
+                var atLo = PhiOf(groups, lo, candidates);
+                candidates = [.. candidates.Where((_, j) => atLo[j] >= kth)];
+            }
+            var maxima = new double[candidates.Length];
+            for (var j = 0; j < candidates.Length; j++) maxima[j] = GroupMaximum(groups[candidates[j]], lo, hi);
+            var bound = TopSum(maxima, k);
+            if (bound > bestValue * (1 + RelativeTolerance)) queue.Enqueue((lo, hi, candidates), -bound);
         }
-        Push(0, 2 * max);
+        Push(0, 2 * max, [.. Enumerable.Range(0, groups.Length).Where(Allowed)]);
         while (queue.TryDequeue(out var interval, out var negBound))
         {
             if (-negBound <= bestValue * (1 + RelativeTolerance)) break; // best-first: nothing left can beat the best
-            var (lo, hi) = interval;
-            if (DeterminedSet(groups, lo, hi, k) is { } set)
+            var (lo, hi, candidates) = interval;
+            if (DeterminedSet(groups, lo, hi, k, candidates) is { } set)
             {
                 Offer(BestOnInterval(groups, set, lo, hi));
                 continue;
@@ -192,12 +202,13 @@ public sealed class PeTernaryProjection : IWeightProjection
             if (hi - lo <= 1e-9 * hi)
             {
                 // Two groups swap at the k-th place inside an interval below float resolution: its ends decide.
-                foreach (var a in new[] { lo, hi }) Offer(BestOnInterval(groups, TopSet(Phi(groups, a), k), a, a));
+                foreach (var end in new[] { lo, hi })
+                    Offer(BestOnInterval(groups, [.. TopSet(PhiOf(groups, end, candidates), k).Select(j => candidates[j])], end, end));
                 continue;
             }
             var half = 0.5 * (lo + hi);
-            Push(lo, half);
-            Push(half, hi);
+            Push(lo, half, candidates);
+            Push(half, hi, candidates);
         }
         if (bestA <= 0) return new Outcome(keep, scales, counts);
         // The support at the best a: the top-k groups there, their magnitudes above a/2, a = their mean.
@@ -218,19 +229,6 @@ public sealed class PeTernaryProjection : IWeightProjection
     /// <summary>Gains within this relative distance of the best are not searched further: far below float32 resolution
     /// of the weights the projection writes.</summary>
     private const double RelativeTolerance = 1e-12;
-
-    /// <summary>
-    /// An upper bound of F on [lo, hi]: the k largest of each group's own maximum of a·φ_g(a) on the interval (each
-    /// group's maximum is exact, by the piecewise scan; the bound is loose only where the groups peak at different a, a
-    /// gap that shrinks with the square of the width, so intervals near the optimum are bounded away quickly).
-    /// </summary>
-    private double UpperBound(SortedGroup[] groups, double lo, double hi, int k)
-    {
-        var best = new double[groups.Length];
-        for (var g = 0; g < groups.Length; g++)
-            best[g] = Allowed(g) ? GroupMaximum(groups[g], lo, hi) : double.NegativeInfinity;
-        return TopSum(best, k);
-    }
 
     /// <summary>max over a ∈ [lo, hi] of a·φ_g(a) for one group.</summary>
     private static double GroupMaximum(SortedGroup group, double lo, double hi)
@@ -253,18 +251,29 @@ public sealed class PeTernaryProjection : IWeightProjection
     /// <summary>
     /// The top-k set when it is the same for every a in [lo, hi]: φ only decreases, so the (k+1)-th largest φ anywhere
     /// in the interval is at most its value at lo, and a group whose φ at hi beats that is in the top k throughout.
-    /// Null when fewer than k groups are certain.
+    /// Null when fewer than k groups are certain. Groups outside <paramref name="candidates"/> are below the top k there.
     /// </summary>
-    private int[]? DeterminedSet(SortedGroup[] groups, double lo, double hi, int k)
+    private static int[]? DeterminedSet(SortedGroup[] groups, double lo, double hi, int k, int[] candidates)
     {
-        var atLo = Phi(groups, lo);
-        var allowed = atLo.Count(v => !double.IsNegativeInfinity(v));
-        if (k >= allowed) return [.. Enumerable.Range(0, groups.Length).Where(Allowed)];
-        var next = KthLargest(atLo, k + 1);
-        var atHi = Phi(groups, hi);
+        if (k >= candidates.Length) return candidates;
+        var next = KthLargest(PhiOf(groups, lo, candidates), k + 1);
+        var atHi = PhiOf(groups, hi, candidates);
         var certain = new List<int>();
-        for (var g = 0; g < groups.Length; g++) if (atHi[g] > next) certain.Add(g);
+        for (var j = 0; j < candidates.Length; j++) if (atHi[j] > next) certain.Add(candidates[j]);
         return certain.Count == k ? [.. certain] : null;
+    }
+
+    /// <summary>φ_g(a) for the listed groups, in their order.</summary>
+    private static double[] PhiOf(SortedGroup[] groups, double a, int[] candidates)
+    {
+        var phi = new double[candidates.Length];
+        for (var j = 0; j < candidates.Length; j++)
+        {
+            var group = groups[candidates[j]];
+            var count = group.CountAbove(a / 2);
+            phi[j] = 2 * group.Prefix[count] - count * a;
+        }
+        return phi;
     }
 
     /// <summary>

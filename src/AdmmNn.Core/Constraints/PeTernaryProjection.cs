@@ -231,22 +231,7 @@ public sealed class PeTernaryProjection : IWeightProjection
     private const double RelativeTolerance = 1e-12;
 
     /// <summary>max over a ∈ [lo, hi] of a·φ_g(a) for one group.</summary>
-    private static double GroupMaximum(SortedGroup group, double lo, double hi)
-    {
-        double best = 0, p = 0;
-        var mags = group.Magnitudes;
-        for (var j = 0; j < mags.Length && mags[j] > 0; j++)
-        {
-            p += mags[j];
-            var c = j + 1;
-            var top = Math.Min(hi, 2 * mags[j]);
-            var bottom = Math.Max(lo, j + 1 < mags.Length ? 2 * mags[j + 1] : 0);
-            if (bottom > top) continue;
-            var a = Math.Clamp(p / c, bottom, top);
-            best = Math.Max(best, 2 * a * p - a * a * c);
-        }
-        return best;
-    }
+    private static double GroupMaximum(SortedGroup group, double lo, double hi) => BestScale(group.Magnitudes, lo, hi).Value;
 
     /// <summary>
     /// The top-k set when it is the same for every a in [lo, hi]: φ only decreases, so the (k+1)-th largest φ anywhere
@@ -282,11 +267,17 @@ public sealed class PeTernaryProjection : IWeightProjection
     /// </summary>
     private static (double Value, double A) BestOnInterval(SortedGroup[] groups, int[] set, double lo, double hi)
     {
-        var mags = set.SelectMany(g => groups[g].Magnitudes).Where(m => m > 0).ToArray();
+        var mags = set.SelectMany(g => groups[g].Magnitudes).ToArray();
         Array.Sort(mags);
         Array.Reverse(mags);
+        return BestScale(mags, lo, hi);
+    }
+
+    /// <summary>max over a ∈ [lo, hi] of 2aP(a) − a²C(a) for magnitudes sorted largest first, and the a reaching it.</summary>
+    private static (double Value, double A) BestScale(double[] mags, double lo, double hi)
+    {
         double bestValue = 0, bestA = 0, p = 0;
-        for (var j = 0; j < mags.Length; j++)
+        for (var j = 0; j < mags.Length && mags[j] > 0; j++)
         {
             // With the first j+1 magnitudes above a/2: a ∈ [2·m_{j+1}, 2·m_j] (the next one at or below a/2).
             p += mags[j];

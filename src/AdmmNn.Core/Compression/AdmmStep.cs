@@ -27,6 +27,7 @@ internal static class AdmmStep
             var v = new float[w.Length];
             for (var i = 0; i < w.Length; i++) v[i] = w[i] + u[i];
             projection.Project(v, z);
+            l.PenaltyClip = PenaltyClipping.Threshold(z, policy.Schedule.PenaltyClipping);
             double wNorm = 0, diff = 0, dz = 0;
             for (var i = 0; i < w.Length; i++)
             {

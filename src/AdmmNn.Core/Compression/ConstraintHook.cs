@@ -5,7 +5,7 @@ namespace AdmmNn.Core.Compression;
 
 /// <summary>
 /// Plugs the constraints into the engine's training step. AfterBackward adds the ADMM proximal gradient
-/// ρ(W − Z + U) and zeroes the gradients of pruned and frozen weights; AfterStep re-applies masks and frozen values,
+/// ρ(W − Z + U) (clipped by <see cref="PenaltyClipping"/> when the policy asks) and zeroes the gradients of pruned and frozen weights; AfterStep re-applies masks and frozen values,
 /// so pruned weights stay exactly zero whatever the optimizer does (momentum, weight decay).
 /// </summary>
 internal sealed class ConstraintHook(IReadOnlyList<LayerState> layers) : ITrainingHook
@@ -20,9 +20,7 @@ internal sealed class ConstraintHook(IReadOnlyList<LayerState> layers) : ITraini
             var g = l.Parameter.Grad.AsSpan();
             if (Admm && l.Active is not null && l.Z is { } z && l.U is { } u)
             {
-                var w = l.Parameter.Value.AsSpan();
-                var rho = (float)l.Rho;
-                for (var i = 0; i < g.Length; i++) g[i] += rho * (w[i] - z[i] + u[i]);
+                PenaltyClipping.AddPenaltyGradient(g, l.Parameter.Value.AsSpan(), z, u, (float)l.Rho, l.PenaltyClip);
             }
             if (l.Frozen is not null)
             {

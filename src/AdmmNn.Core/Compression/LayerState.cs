@@ -30,6 +30,9 @@ internal sealed class LayerState(Parameter parameter, LayerRule rule, WeightLayo
     /// <summary>Scaled dual variable U.</summary>
     public float[]? U { get; set; }
 
+    /// <summary>Weight Penalty Clipping threshold τ for the displacement W − Z + U (+∞: no clipping).</summary>
+    public float PenaltyClip { get; set; } = float.PositiveInfinity;
+
     /// <summary>Current ρ.</summary>
     public double Rho { get; set; }
 

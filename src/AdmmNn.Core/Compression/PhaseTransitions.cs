@@ -1,4 +1,5 @@
 using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Core.Constraints;
 using AdmmNn.Core.Policy;
 
 namespace AdmmNn.Core.Compression;
@@ -44,7 +45,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
                 {
                     var projection = phase.Round == phase.Rounds ? l.Prune! : binding.IntermediatePrune(l, Math.Pow(PolicyBinding.KeepOf(l), (double)phase.Round / phase.Rounds));
                     HardProject(l, projection);
-                    l.Mask = Support(l.Parameter.Value.AsSpan());
+                    l.Mask = StructureMask(l);
                 }
                 break;
             case PhaseKind.MagnitudeQuantize:
@@ -64,6 +65,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
     {
         if (phase.Kind == PhaseKind.AdmmQuantize) binding.BuildQuantizeProjections(layers, activate: true);
         if (phase.Kind == PhaseKind.AdmmPrune) foreach (var l in layers.Where(l => l.Z is not null)) l.Active = PruneTargetAt(l, phaseIteration);
+        foreach (var l in layers) if (l.Z is { } z) l.PenaltyClip = PenaltyClipping.Threshold(z, policy.Schedule.PenaltyClipping);
     }
 
     /// <summary>Leaves <paramref name="phase"/>: hard projection onto its set; the pruning mask or the quantized values freeze.</summary>
@@ -75,7 +77,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
                 foreach (var l in layers.Where(l => l.Prune is not null))
                 {
                     HardProject(l, l.Prune!);
-                    l.Mask = Support(l.Parameter.Value.AsSpan());
+                    l.Mask = StructureMask(l);
                     StopAdmm(l);
                 }
                 break;
@@ -96,6 +98,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
         var w = l.Parameter.Value.AsSpan();
         l.Z = new float[w.Length];
         projection.Project(w, l.Z);
+        l.PenaltyClip = PenaltyClipping.Threshold(l.Z, policy.Schedule.PenaltyClipping);
         l.U = new float[w.Length];
         l.Rho = l.RhoSchedule(policy).At(0);
     }
@@ -103,6 +106,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
     private static void StopAdmm(LayerState l)
     {
         l.Active = null;
+        l.PenaltyClip = float.PositiveInfinity;
         l.Z = null;
         l.U = null;
     }
@@ -113,6 +117,11 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
         projection.Project(w, w);
         if (l.Mask is { } mask) for (var i = 0; i < w.Length; i++) if (!mask[i]) w[i] = 0;
     }
+
+    /// <summary>The frozen pruning mask: whole PE groups for joint PE-wise ternary sets (zeros inside a kept group may
+    /// come back in retraining; the quantization phase decides them again), the support otherwise.</summary>
+    private static bool[] StructureMask(LayerState l) =>
+        l.Prune is PeTernaryProjection joint ? joint.StructureMask(l.Parameter.Value.AsSpan()) : Support(l.Parameter.Value.AsSpan());
 
     private static bool[] Support(ReadOnlySpan<float> w)
     {

@@ -81,7 +81,12 @@ internal sealed class PolicyBinding(CompressionPolicy policy, ConstraintKindRegi
     {
         foreach (var l in layers)
         {
-            if (l.Quantize is null)
+            if (l.Quantize is null && l.Prune is PeTernaryProjection joint && l.Rule.Prune is not null)
+            {
+                // The structure is frozen: the same joint set on the kept groups, all of them kept (ternary inside).
+                l.Quantize = joint.FrozenTo(MaskedWeights(l));
+            }
+            else if (l.Quantize is null)
             {
                 var mask = l.Mask ?? Enumerable.Repeat(true, l.Layout.Count).ToArray();
                 if (l.Rule.Quantize is { } q)
@@ -98,6 +103,14 @@ internal sealed class PolicyBinding(CompressionPolicy policy, ConstraintKindRegi
             }
             if (activate && l.Quantize is not null && l.Z is not null) l.Active = l.Quantize;
         }
+    }
+
+    private static float[] MaskedWeights(LayerState l)
+    {
+        // FrozenTo reads the groups from the nonzeros; the mask holds whole groups, so mark every masked weight.
+        var marks = new float[l.Layout.Count];
+        for (var i = 0; i < marks.Length; i++) marks[i] = l.Mask is null || l.Mask[i] ? 1f : 0f;
+        return marks;
     }
 
     /// <summary>The fraction of units the layer's pruning rule keeps (1 without one).</summary>

@@ -11,12 +11,12 @@ public sealed class ConstraintKindRegistry
     /// <summary>The built-in kinds, in listing order.</summary>
     public static IReadOnlyList<IConstraintKind> BuiltIn { get; } =
     [
-        new UnstructuredKind(), new FilterKind(), new ChannelKind(), new BlockKind(), new NmKind(),
+        new UnstructuredKind(), new FilterKind(), new ChannelKind(), new BlockKind(), new NmKind(), new PeTernaryKind(),
         new UniformKind(), new PowerOfTwoKind(), new TernaryKind(), new BinaryKind(),
     ];
 
     /// <summary>Names of the built-in sparsity kinds (the <c>prune.structure</c> values).</summary>
-    public static IReadOnlyList<string> SparsityKinds { get; } = ["unstructured", "filter", "channel", "block", "n:m"];
+    public static IReadOnlyList<string> SparsityKinds { get; } = ["unstructured", "filter", "channel", "block", "n:m", PeTernaryKind.KindName];
 
     /// <summary>Names of the built-in level kinds (the <c>quantize.levels</c> values).</summary>
     public static IReadOnlyList<string> LevelKinds { get; } = ["uniform", "pow2", "ternary", "binary"];

@@ -75,6 +75,8 @@ public static class HardwareAwarePolicy
     public static string StructureOf(string constraintKind) => constraintKind switch
     {
         "block" or "filter" or "channel" or "n:m" => constraintKind,
+        // PE-wise groups are blocks to a target: one index and one PE assignment per group.
+        Constraints.Kinds.PeTernaryKind.KindName => "block",
         _ => "unstructured",
     };
 

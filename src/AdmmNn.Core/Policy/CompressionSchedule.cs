@@ -32,6 +32,13 @@ public sealed record CompressionSchedule
     /// </summary>
     public double AdmmRamp { get; init; } = 0.5;
 
+    /// <summary>
+    /// Weight Penalty Clipping: 0 = off; otherwise the ADMM penalty's displacement W − Z + U is clipped per weight to
+    /// ±(this factor × the layer's mean nonzero |Z|), recomputed after every Z-step (self-adapting; see
+    /// <c>PenaltyClipping</c> and docs/policy.md). 0.5 with ternary levels = the decision threshold a/2.
+    /// </summary>
+    public double PenaltyClipping { get; init; }
+
     /// <summary>Prune-and-retrain rounds of the magnitude baseline (<c>--method magnitude</c>): round r keeps
     /// keep^(r/rounds), and the rounds share the ADMM pruning + retraining epoch budget equally.</summary>
     public int MagnitudeRounds { get; init; } = 4;

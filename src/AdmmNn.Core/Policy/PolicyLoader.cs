@@ -3,6 +3,7 @@ using System.Text.Json;
 using AdmmNn.Runtime.Preprocessing;
 using AdmmNn.Abstractions.Constraints;
 using AdmmNn.Core.Constraints;
+using AdmmNn.Core.Constraints.Kinds;
 
 namespace AdmmNn.Core.Policy;
 
@@ -198,7 +199,7 @@ public static class PolicyLoader
 
         private CompressionSchedule ReadSchedule(JsonElement s, string path)
         {
-            Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "rho",
+            Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "penaltyClipping", "rho",
                 "distillation", "admmPrune", "retrain", "admmQuantize", "finetune");
             var d = new CompressionSchedule();
             return new CompressionSchedule
@@ -212,6 +213,7 @@ public static class PolicyLoader
                 MonitorSamples = Int(s, path, "monitorSamples", d.MonitorSamples, 0, int.MaxValue),
                 MagnitudeRounds = Int(s, path, "magnitudeRounds", d.MagnitudeRounds, 1, 100),
                 AdmmRamp = Number(s, path, "admmRamp", d.AdmmRamp, v => v >= 0 && v <= 1, "in [0,1]"),
+                PenaltyClipping = Number(s, path, "penaltyClipping", d.PenaltyClipping, v => v >= 0 && v <= 100, "in [0,100] (0 = off)"),
                 Rho = TryGet(s, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), d.Rho) : d.Rho,
                 Distillation = TryGet(s, "distillation", out var distillation) ? ReadDistillation(distillation, Join(path, "distillation")) : null,
                 AdmmPrune = ReadPhase(s, path, "admmPrune", d.AdmmPrune),
@@ -290,6 +292,8 @@ public static class PolicyLoader
             };
             if (rule.Prune is null && rule.Quantize is null && rule.Constraint is null)
                 throw Fail(path, "needs at least one of prune, quantize, constraint");
+            if (rule.Prune is { Structure: PeTernaryKind.KindName } && rule.Quantize is not null)
+                throw Fail(Join(path, "quantize"), $"cannot be combined with prune.structure '{PeTernaryKind.KindName}', which already makes the kept groups ternary; remove quantize");
             if (rule.Constraint is not null && (rule.Constraint.Phase == "prune" ? rule.Prune is not null : rule.Quantize is not null))
                 throw Fail(Join(path, "constraint"), $"cannot be combined with {rule.Constraint.Phase} in the same rule (both would constrain the {rule.Constraint.Phase} phase)");
             return rule;
@@ -297,8 +301,10 @@ public static class PolicyLoader
 
         private PruneRule ReadPrune(JsonElement e, string path)
         {
-            Object(e, path, "keep", "ratio", "structure", "rows", "cols", "n", "m");
+            Object(e, path, "keep", "ratio", "structure", "rows", "cols", "n", "m", "alpha");
             var structure = String(e, path, "structure", "unstructured", ConstraintKindRegistry.SparsityKinds.ToArray());
+            if (structure != PeTernaryKind.KindName && TryGet(e, "alpha", out _))
+                throw Fail(Join(path, "alpha"), $"applies to structure '{PeTernaryKind.KindName}' only, not '{structure}'");
             if (structure != "n:m" && !TryGet(e, "keep", out _) && !TryGet(e, "ratio", out _))
                 throw Fail(path, "needs keep (fraction kept, in (0,1]) or ratio (pruning ratio, >= 1)");
             Validate(structure, e, path, new WeightLayout("probe", "Conv", [4096, 4096, 1, 1]));

@@ -82,6 +82,23 @@ public sealed class CompressorTests
     }
 
     [Fact]
+    public void Pe_wise_ternary_with_penalty_clipping_holds_exactly_in_the_output()
+    {
+        var policy = PolicyLoader.Parse(TinyPolicy
+            .Replace("""{ "keep": 0.2, "structure": "filter" }, "quantize": { "levels": "ternary" }""", """{ "keep": 0.1, "structure": "pe-ternary", "rows": 1, "cols": 16 }""")
+            .Replace("\"admmInterval\": 3,", "\"admmInterval\": 3, \"penaltyClipping\": 0.5,"));
+        Assert.Equal("pe-ternary", policy.Layers[1].Prune!.Structure);
+        Assert.Equal(0.5, policy.Schedule.PenaltyClipping);
+        var outcome = Run(policy, new CompressionOptions());
+        var conv2 = Weights(outcome.Model, "conv2.weight"); // GEMM view 50 x 500: 50 x 32 groups of 1x16 (the last 1x4)
+        var groups = conv2.Select((v, i) => (v, i)).Where(t => t.v != 0).Select(t => t.i / 500 * 32 + t.i % 500 / 16).Distinct().Count();
+        Assert.InRange(groups, 1, 160);
+        Assert.Equal(1, DistinctMagnitudes(conv2)); // one a for the layer
+        var layer = outcome.Result.Layers.Single(l => l.Name == "conv2.weight");
+        Assert.Contains("PE-wise 1x16", layer.Constraint);
+    }
+
+    [Fact]
     public void Magnitude_baseline_reaches_the_same_sparsity()
     {
         var r = Run(PolicyLoader.Parse(TinyPolicy), new CompressionOptions { Method = CompressionMethod.Magnitude });

@@ -152,6 +152,13 @@ public static class CompressionJob
         }
         var before = BreakEvenAnalyzer.Analyze(target, graph, sampleShape);
         var options = spec.ToOptions();
+        // PE-wise groups take the target's PE geometry (the FPGA profile's blockSize) unless the policy gives their shape.
+        if (PeGeometry.FromProfile(PeGeometry.EffectiveProfile(factory.DefaultProfileJson, spec.Profile)) is { } pe)
+        {
+            policy = pe.ApplyTo(policy);
+            options = options with { BlockRows = pe.Rows, BlockColumns = pe.Columns };
+            request.Log?.Invoke($"target {target.Name}: PE groups of {pe.Rows}x{pe.Columns} weights (profile blockSize)");
+        }
         policy = HardwareAwarePolicies.Adjust(policy, graph, sampleShape, target, options, out var plan);
         request.Log?.Invoke($"target {target.Name}: requested {Number(plan.RequestedOverallRatio)}x overall, adjusted {Number(plan.AdjustedOverallRatio)}x " +
             $"(below break-even: {HardwareOptionNames.Name(options.BelowBreakEven)}, goal: {HardwareOptionNames.Name(options.Goal)})");

@@ -11,7 +11,7 @@
 # Seeds: samples/models/lenet5-fashion.onnx, lenet5_pytorch.onnx, the committed corpus (a compressed, packed LeNet-5
 # and a small PyTorch-exported CNN), and torchvision squeezenet1_1 exported with /usr/bin/python3 (skipped with a note
 # when torchvision is missing).
-# The ONNX run packs, loads in the runtime and runs only a seeded one in $THOROUGH_EVERY (default 8) of the inputs that
+# The ONNX run packs, loads in the runtime and runs only a seeded one in $THOROUGH_EVERY (default 16) of the inputs that
 # read (packing a 1.7 MB model costs ~5x reading it); every input goes through the reader.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,8 +69,8 @@ torch.onnx.export(m, torch.randn(1, 3, 64, 64), f"{sys.argv[1]}/squeezenet1_1.on
                   input_names=["input"], output_names=["output"], do_constant_folding=True)
 PY
 fi
-onnx_seeds=(--seed-file samples/models/lenet5-fashion.onnx:4 --seed-file samples/models/lenet5_pytorch.onnx:1
-            --seed-file tests/AdmmNn.Fuzzing.Tests/Corpus/tiny-cnn-pytorch.onnx:2 --thorough-every "${THOROUGH_EVERY:-8}")
+onnx_seeds=(--seed-file samples/models/lenet5-fashion.onnx:3 --seed-file samples/models/lenet5_pytorch.onnx:1
+            --seed-file tests/AdmmNn.Fuzzing.Tests/Corpus/tiny-cnn-pytorch.onnx:3 --thorough-every "${THOROUGH_EVERY:-16}")
 packed_seeds=(--seed-file tests/AdmmNn.Fuzzing.Tests/Corpus/lenet5-80x.admmnn:5)
 [[ -f "$seeds/lenet5-dense.admmnn" ]] || "$fuzz" make-packed samples/models/lenet5-fashion.onnx "$seeds/lenet5-dense.admmnn" 1.0 8
 packed_seeds+=(--seed-file "$seeds/lenet5-dense.admmnn:1")

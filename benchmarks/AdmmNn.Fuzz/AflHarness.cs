@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using AdmmNn.Fuzzing.Mutation;
 using AdmmNn.Fuzzing.Targets;
 using SharpFuzz;
 
@@ -31,14 +32,20 @@ internal static class AflHarness
 
     public static int Run(string[] args)
     {
-        IFuzzTarget target = args.Length > 1 && args[1] == "packed" ? new PackedTarget()
-            : args.Length > 1 && args[1] == "onnx" ? new OnnxTarget()
-            : throw new ArgumentException("afl packed|onnx");
+        bool packed = args.Length > 1 && args[1] == "packed";
+        if (!packed && !(args.Length > 1 && args[1] == "onnx")) throw new ArgumentException("afl packed|onnx");
+        // Created inside the loop: instrumented code must not run before SharpFuzz maps afl's coverage memory.
+        IFuzzTarget? target = null;
         Fuzzer.OutOfProcess.Run(stream =>
         {
+            target ??= packed ? new PackedTarget() : new OnnxTarget();
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            var outcome = target.Run(copy.ToArray());
+            var bytes = copy.ToArray();
+            // afl's byte edits would almost never pass the packed file's CRC-32: recompute it so they reach the header
+            // and graph section behind it (the mutation run covers checksum mismatches).
+            if (packed) PackedMutator.FixCrc(bytes);
+            var outcome = target.Run(bytes);
             if (outcome.Verdict == FuzzVerdict.Defect) ExceptionDispatchInfo.Capture(outcome.Exception!).Throw();
         });
         return 0;

@@ -14,6 +14,7 @@ using AdmmNn.Tensors.Parallelism;
 // the reader (for ONNX: pack, runtime load and run, engine run), the others are read only.
 if (args is ["make-packed", ..]) return SeedMaker.Run(args);
 if (args is ["profile-pack", ..]) return PackProfile.Run(args);
+if (args is ["read-memory", ..]) return ReadMemory.Run(args);
 if (args is ["instrument", ..]) return AflHarness.Instrument(args);
 if (args is ["afl", ..]) return AflHarness.Run(args);
 var reader = args.Length > 0 ? args[0] : throw new ArgumentException("first argument: packed or onnx");

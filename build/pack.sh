@@ -28,5 +28,13 @@ for project in src/AdmmNn.Abstractions src/AdmmNn.Runtime src/AdmmNn.Cli src/Adm
   echo "pack: $project $version ($configuration)" >&2
   dotnet pack "$repo/$project" -c "$configuration" -o "$feed" -p:"$version_property=$version" -nologo -v:q -tl:off -m:1 >&2
 done
+# Third-party packages the shipped libraries depend on (AdmmNn.Runtime -> StbImageSharp), copied from the NuGet cache at
+# the version Directory.Packages.props pins, so the feed restores on its own (offline, as the packaged-sample test does).
+packages="$(dotnet nuget locals global-packages -l | sed 's/^global-packages: //')"
+for dependency in StbImageSharp; do
+  pinned="$(sed -n "s/.*<PackageVersion Include=\"$dependency\" Version=\"\([^\"]*\)\".*/\1/p" "$repo/Directory.Packages.props")"
+  lower="${dependency,,}"
+  cp "$packages/$lower/$pinned/$lower.$pinned.nupkg" "$feed/"
+done
 ls "$feed"/*."$version".nupkg >&2
 echo "version=$version"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything AdmmNn needs on a Debian 12 machine, idempotently:
-#   - Debian packages: the Fashion-MNIST data set, ONNX's conformance data, OpenBLAS, PyTorch and ONNX for Python,
+#   - Debian packages: the Fashion-MNIST data set, ONNX's conformance data, OpenBLAS, PyTorch, torchvision and ONNX for Python,
 #     Chromium (headless, for the report screenshot test)
 #     (apt-get runs only when one of them is missing).
 # ONNX Runtime comes with the Microsoft.ML.OnnxRuntime NuGet package that `dotnet restore` fetches; nothing to do here.
@@ -9,7 +9,7 @@ set -euo pipefail
 
 # chromium: the reports test renders report.html headless and takes a screenshot.
 # ca-certificates: NuGet restores over https (ONNX Runtime arrives as the Microsoft.ML.OnnxRuntime package).
-readonly DEBIAN_PACKAGES=(dataset-fashion-mnist libonnx-testdata libopenblas0-pthread python3-torch python3-onnx chromium ca-certificates)
+readonly DEBIAN_PACKAGES=(dataset-fashion-mnist libonnx-testdata libopenblas0-pthread python3-torch python3-torchvision python3-onnx chromium ca-certificates)
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

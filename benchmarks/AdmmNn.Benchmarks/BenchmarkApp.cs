@@ -7,7 +7,7 @@ namespace AdmmNn.Benchmarks;
 /// <summary>Entry point: picks a benchmark by name. Figures print to stdout; these are measurements, never assertions.</summary>
 public static class BenchmarkApp
 {
-    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | cnn-profile <net> <batch> [seconds] [--infer]";
+    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | cnn-profile <net> <batch> [seconds] [--infer] | loader [--quick] [--folder DIR [--folder-only]]";
 
     /// <summary>GEMM backends to measure: --backend managed|openblas|both (default both, when OpenBLAS is installed).</summary>
     private static IReadOnlyList<GemmBackend> Backends(string[] args)
@@ -41,6 +41,9 @@ public static class BenchmarkApp
                 return 0;
             case "lenet5":
                 LeNet5Benchmark.Run(Console.Out, quick, runPyTorch: !args.Contains("--no-pytorch"), Backends(args));
+                return 0;
+            case "loader":
+                Loader.LoaderBenchmark.Run(Console.Out, quick, args);
                 return 0;
             case "runtime":
                 Runtime.RuntimeBenchmark.Run(Console.Out, quick, args);

@@ -140,6 +140,7 @@ public sealed class HostCpuTarget : IHardwareTarget
 
     private string Key(LayerWorkload layer, string structure) =>
         string.Join('|', timer.Fingerprint, layer.OpType, string.Join('x', layer.WeightShape), string.Join('x', layer.InputShape),
+            string.Join('x', layer.OutputShape),
             structure, $"reps{profile.Repetitions}", $"rounds{profile.Rounds}", $"steps{profile.SearchSteps}", $"max{profile.MaxRatio}",
             $"seed{profile.Seed}");
 }

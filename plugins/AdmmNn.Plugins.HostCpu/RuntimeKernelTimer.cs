@@ -12,11 +12,11 @@ internal sealed class RuntimeKernelTimer : IKernelTimer
 
     /// <inheritdoc />
     public double Dense(LayerWorkload layer, int repetitions) =>
-        KernelTimer.TimeDense(layer.OpType, layer.WeightShape, layer.InputShape, repetitions);
+        KernelTimer.TimeDense(layer.OpType, layer.WeightShape, layer.InputShape, repetitions, layer.OutputShape);
 
     /// <inheritdoc />
     public double Sparse(LayerWorkload layer, long nonZeros, string structure, int repetitions, int seed) =>
-        KernelTimer.TimeSparse(layer.OpType, layer.WeightShape, layer.InputShape, nonZeros, KernelStructure(structure), repetitions, seed);
+        KernelTimer.TimeSparse(layer.OpType, layer.WeightShape, layer.InputShape, nonZeros, KernelStructure(structure), repetitions, seed, layer.OutputShape);
 
     /// <summary>
     /// The runtime has one sparse kernel (CSR); filter and channel layouts are timed as such, any other structure

@@ -1,5 +1,6 @@
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Models;
+using AdmmNn.Graph.Simplification;
 using AdmmNn.Plugins.Onnx.Protos;
 using Google.Protobuf;
 
@@ -8,7 +9,8 @@ namespace AdmmNn.Plugins.Onnx;
 /// <summary>
 /// ONNX (<c>.onnx</c>) as a <see cref="ModelGraph"/>: default-domain opsets <see cref="MinOpset"/> to
 /// <see cref="MaxOpset"/>, initializers in typed fields, <c>raw_data</c>, external data files or sparse form.
-/// Every malformed or unsupported input ends in a one-line <see cref="ModelFormatException"/>.
+/// Every malformed or unsupported input ends in a one-line <see cref="ModelFormatException"/>. Reading simplifies the graph
+/// (<see cref="GraphSimplifier"/>): shape computations and constants are folded into initializers, dead nodes dropped.
 /// </summary>
 public sealed class OnnxFormat : IModelFormat
 {
@@ -43,7 +45,9 @@ public sealed class OnnxFormat : IModelFormat
         }
         try
         {
-            return new OnnxImporter(baseDirectory).Import(proto);
+            // PyTorch writes shape arithmetic (Shape/Gather/Concat/... feeding Reshape, Constant nodes for Clip bounds and pads);
+            // folding it at import means the engine, the runtime, the analyzer and the exporter see only compute ops.
+            return GraphSimplifier.Simplify(new OnnxImporter(baseDirectory).Import(proto));
         }
         catch (ModelFormatException ex) when (ex.Message.Any(char.IsControl))
         {

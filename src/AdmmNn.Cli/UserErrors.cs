@@ -1,4 +1,5 @@
 using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Data.Datasets;
@@ -22,8 +23,8 @@ public static class UserErrors
         {
             DiagnosticException d => d.Diagnostic,
             InvalidDataFileException data => Diagnostic.Error(DiagnosticCodes.Data, data.Problem, data.FilePath),
-            DatasetNotFoundException => Diagnostic.Error(DiagnosticCodes.Data, ex.Message),
-            ModelFormatException or ShapeInferenceException or AdmmNn.Runtime.InvalidModelException
+            DatasetNotFoundException or DatasetFormatException => Diagnostic.Error(DiagnosticCodes.Data, ex.Message),
+            ModelFormatException or ShapeInferenceException or AdmmNn.Graph.GraphException or AdmmNn.Runtime.InvalidModelException
                 or AdmmNn.Tensors.Modules.InvalidModelException or AdmmNn.Tensors.Modules.UnsupportedModelException => Diagnostic.Error(DiagnosticCodes.Model, ex.Message),
             ConstraintSettingsException => Diagnostic.Error(DiagnosticCodes.Policy, ex.Message),
             AdmmNn.Core.Compression.InvalidCheckpointException or FileNotFoundException or DirectoryNotFoundException => Diagnostic.Error(DiagnosticCodes.BadInput, ex.Message),

@@ -1,6 +1,8 @@
 using System.Reflection;
 using AdmmNn.Runtime.Execution;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Runtime.Format;
+using AdmmNn.Runtime.Preprocessing;
 
 namespace AdmmNn.Runtime;
 
@@ -41,6 +43,14 @@ public sealed class CompressedModel
             _batchable = false;
         }
         Metadata = packed.Graph.Metadata;
+        try
+        {
+            Preprocessing = ImagePreprocessing.FromMetadata(Metadata);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidModelException(0, $"metadata {ImagePreprocessing.MetadataKey}", ex.Message);
+        }
     }
 
     /// <summary>Loads a packed model from a stream (read to its end).</summary>
@@ -166,4 +176,40 @@ public sealed class CompressedModel
         Run(input, output);
         return output;
     }
+
+    /// <summary>The preprocessing recorded in the model (<see cref="ImagePreprocessing.MetadataKey"/>); <c>pixel / 255</c> when none is.</summary>
+    public ImagePreprocessing Preprocessing { get; }
+
+    /// <summary>
+    /// Decodes a PNG, JPEG or BMP image and applies <see cref="Preprocessing"/> (evaluation steps only), giving the model's input:
+    /// the same floats <c>admmnn evaluate</c> computes from the same file.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
+    /// <exception cref="ArgumentException">The preprocessed image does not have the model's input shape.</exception>
+    public float[] PrepareImage(ReadOnlySpan<byte> encoded)
+    {
+        var (pixels, shape) = ImageDecoder.Decode(encoded);
+        return PreparePixels(pixels, shape.Height, shape.Width, shape.Channels);
+    }
+
+    /// <summary>Applies <see cref="Preprocessing"/> to raw interleaved H×W×C bytes, giving the model's input.</summary>
+    /// <exception cref="ArgumentException">The sizes disagree, or the result does not have the model's input shape.</exception>
+    public float[] PreparePixels(ReadOnlySpan<byte> hwc, int height, int width, int channels)
+    {
+        var shape = new SampleShape(height, width, channels);
+        if (height <= 0 || width <= 0 || channels is not (1 or 3)) throw new ArgumentException($"image shape {shape} must be positive with 1 or 3 channels");
+        if (hwc.Length != shape.Size) throw new ArgumentException($"{hwc.Length} bytes are not {height}x{width}x{channels}", nameof(hwc));
+        var (input, prepared) = Preprocessing.Prepare(new DatasetSample(shape, hwc.ToArray(), 0, "input"));
+        int[] got = [prepared.Channels, prepared.Height, prepared.Width];
+        if (!got.AsSpan().SequenceEqual(InputShape))
+            throw new ArgumentException($"the preprocessed image is {string.Join("x", got)} but the model takes {string.Join("x", InputShape)} (preprocessing {Preprocessing.ToJson()})");
+        return input;
+    }
+
+    /// <summary>Decodes, preprocesses and runs one encoded image; returns the model's output (logits).</summary>
+    public float[] PredictImage(ReadOnlySpan<byte> encoded) => Predict(PrepareImage(encoded));
+
+    /// <summary>Preprocesses and runs one raw H×W×C byte image; returns the model's output (logits).</summary>
+    public float[] PredictPixels(ReadOnlySpan<byte> hwc, int height, int width, int channels) =>
+        Predict(PreparePixels(hwc, height, width, channels));
 }

@@ -29,9 +29,9 @@ public class CliVerbTests
         Assert.Equal(ExitCodes.Ok, code);
         var lines = output.Split('\n');
         Assert.Matches(@"^name\s+version\s+kind\s+contract\s+source\s+path$", lines[0]);
-        Assert.Matches(@"^onnx\s+\S+\s+format\s+1\.0\s+built-in\s", lines[2]);
+        Assert.Matches(@"^onnx\s+\S+\s+format\s+1\.1\s+built-in\s", lines[2]);
         foreach (var target in new[] { "fpga", "asic", "mobile-gpu", "host-cpu" })
-            Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{target}\s+0\.1\.0\s+target\s+1\.0\s+tool plugins/\s+.*plugins/AdmmNn\.Plugins\.\w+/AdmmNn\.Plugins\.\w+\.dll$"));
+            Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{target}\s+0\.1\.0\s+target\s+1\.1\s+tool plugins/\s+.*plugins/AdmmNn\.Plugins\.\w+/AdmmNn\.Plugins\.\w+\.dll$"));
         Assert.Contains(lines, l => l.StartsWith("acme ", StringComparison.Ordinal) && l.Contains("1.2.0") && l.Contains("--plugin") && l.EndsWith(BuiltPlugins.SamplePath, StringComparison.Ordinal));
         Assert.Contains("not loaded (1):", output);
         Assert.Contains($"  {garbage} (--plugin): not a .NET assembly", output);

@@ -10,5 +10,5 @@ public static class ContractVersion
     public const int Major = 1;
 
     /// <summary>Incremented when contracts gain members in a compatible way.</summary>
-    public const int Minor = 0;
+    public const int Minor = 1;
 }

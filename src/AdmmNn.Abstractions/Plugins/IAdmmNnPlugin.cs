@@ -1,4 +1,5 @@
 using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 
@@ -21,4 +22,7 @@ public interface IAdmmNnPlugin
 
     /// <summary>Model formats the plugin adds (may be empty).</summary>
     IReadOnlyList<IModelFormat> ModelFormats { get; }
+
+    /// <summary>Dataset formats the plugin adds (empty unless overridden; added in contract 1.1, so older plugins still load).</summary>
+    IReadOnlyList<IDatasetFormat> DatasetFormats => [];
 }

@@ -78,7 +78,8 @@ public static class CliPlugins
         ArgumentNullException.ThrowIfNull(catalog);
         // The built-in formats lead, whether or not the catalog lists their plugin, so they win on a shared extension.
         var formats = BuiltInFormats.All.Concat(catalog.ModelFormats.Where(f => f.Plugin.Source != PluginSource.BuiltIn).Select(f => f.Item));
-        return new PluginSet(formats, catalog.ConstraintKinds.Select(c => c.Item), catalog.HardwareTargets.Select(t => t.Item));
+        return new PluginSet(formats, catalog.ConstraintKinds.Select(c => c.Item), catalog.HardwareTargets.Select(t => t.Item),
+            catalog.DatasetFormats.Select(d => d.Item));
     }
 
     /// <summary>Creates the target from the profile file at <paramref name="profilePath"/> (null: the default profile).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using AdmmNn.Abstractions.Models;
+using AdmmNn.Core.Models;
 using AdmmNn.Data.Datasets;
 using AdmmNn.OnnxRuntime;
 using AdmmNn.Tensors;
@@ -20,27 +21,30 @@ public static class EvaluateCommand
     {
         var command = new Command("evaluate", "Accuracy and throughput of a model on a dataset's test split, with the engine or ONNX Runtime.");
         var model = new Argument<string>("model") { Description = "Model file (.onnx)." };
-        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
+        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a path: a folder of IDX files, an image folder (train/<class>/*.png, test/), CIFAR binary batches, or NumPy .npz/.npy.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Folder searched first for named datasets; then ${DatasetLocator.EnvironmentVariable}, then {DatasetLocator.SystemDatasetsRoot}.", HelpName = "DIR" };
         var runtime = new Option<string>("--runtime") { Description = "engine (AdmmNn's own) or onnxruntime (alias ort; the Microsoft.ML.OnnxRuntime package).", DefaultValueFactory = _ => "engine" };
         runtime.AcceptOnlyFromAmong("engine", "onnxruntime", "ort");
         var batchSize = new Option<int>("--batch-size") { Description = "Images per forward pass.", DefaultValueFactory = _ => 256 };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N test images." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };
+        var predictions = new Option<string?>("--predictions") { Description = "Also write each test image's top-1 class, one per line in the split's order (\"index predicted label\").", HelpName = "FILE" };
         command.Arguments.Add(model);
-        foreach (var option in new Option[] { data, dataDir, runtime, batchSize, limit, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { data, dataDir, runtime, batchSize, limit, threads, predictions }) command.Options.Add(option);
         command.SetAction(parse => Run(console,
-            () => CliPlugins.Load(parse, console, quiet: true).Models, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(runtime)!,
-            parse.GetValue(batchSize), parse.GetValue(limit), parse.GetValue(threads)));
+            () => CliPlugins.Load(parse, console, quiet: true), parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(dataDir), parse.GetValue(runtime)!,
+            parse.GetValue(batchSize), parse.GetValue(limit), parse.GetValue(threads), parse.GetValue(predictions)));
         return command;
     }
 
-    private static int Run(CliConsole console, Func<Core.Models.ModelStore> store, string path, string data, string? dataDir, string runtime, int batchSize, int? limit, int threads)
+    private static int Run(CliConsole console, Func<Core.Plugins.PluginSet> loadPlugins, string path, string data, string? dataDir, string runtime, int batchSize, int? limit, int threads, string? predictionsPath = null)
     {
         if (batchSize < 1) throw new UserErrorException($"--batch-size must be at least 1 (got {batchSize})");
         if (limit is < 1) throw new UserErrorException($"--limit must be at least 1 (got {limit})");
-        var graph = store().Load(path);
-        var test = DatasetLocator.Load(data, dataDir, train: false);
+        var plugins = loadPlugins();
+        var graph = plugins.Models.Load(path);
+        // The preprocessing the model records (pixel / 255 when none); a folder without a test split holds out the default fraction.
+        var test = DataSource.LoadTest(data, dataDir, RecordedPreprocessing.Of(graph, path), null, 42, plugins.DatasetFormats);
         if (limit is { } n && n < test.Count) test = test.Take(n);
         var sampleShape = SampleShape(graph, test, path);
         var images = test.ToFloatImages();
@@ -79,6 +83,7 @@ public static class EvaluateCommand
         {
             int sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
             int correct = 0, classes = 0;
+            var top1 = new int[labels.Length];
             var clock = Stopwatch.StartNew();
             for (int start = 0; start < labels.Length; start += batchSize)
             {
@@ -86,11 +91,21 @@ public static class EvaluateCommand
                 var logits = forward(images.AsSpan(start * sampleSize, count * sampleSize).ToArray(), count);
                 classes = logits.Length / count;
                 for (int i = 0; i < count; i++)
-                    if (ArgMax(logits.AsSpan(i * classes, classes)) == labels[start + i]) correct++;
+                {
+                    top1[start + i] = ArgMax(logits.AsSpan(i * classes, classes));
+                    if (top1[start + i] == labels[start + i]) correct++;
+                }
             }
             clock.Stop();
 
             var seconds = clock.Elapsed.TotalSeconds;
+            if (predictionsPath is not null)
+            {
+                // Temp file then rename, so a failed run leaves no partial file.
+                var temp = predictionsPath + ".tmp";
+                File.WriteAllLines(temp, top1.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"{i} {p} {labels[i]}")));
+                File.Move(temp, predictionsPath, overwrite: true);
+            }
             WriteKeyValues(console,
             [
                 ("model", path),

@@ -30,6 +30,10 @@ public static class PluginsCommand
                 extensions.AddRow("constraint kind", kind.Item.Name, kind.Plugin.Manifest.Name, kind.Item.Description);
             foreach (var target in catalog.HardwareTargets)
                 extensions.AddRow("hardware target", target.Item.Name, target.Plugin.Manifest.Name, target.Item.Description);
+            foreach (var dataset in AdmmNn.Data.Formats.DatasetFormats.BuiltIn)
+                extensions.AddRow("dataset format", dataset.Name, "built-in", dataset.Description);
+            foreach (var dataset in catalog.DatasetFormats)
+                extensions.AddRow("dataset format", dataset.Item.Name, dataset.Plugin.Manifest.Name, dataset.Item.Description);
             console.Out.WriteLine();
             extensions.Write(console);
             if (catalog.Failures.Count > 0)

@@ -17,7 +17,7 @@ public static class RunCommand
     {
         var command = new Command("run", "Run a packed .admmnn model with AdmmNn.Runtime: accuracy, batch-1 latency and batch throughput.");
         var model = new Argument<string>("model") { Description = "Packed model (.admmnn)." };
-        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
+        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a path: a folder of IDX files, an image folder (train/<class>/*.png, test/), CIFAR binary batches, or NumPy .npz/.npy.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched first for named datasets.", HelpName = "DIR" };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per batch for the throughput run.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "Threads a batch is split across.", DefaultValueFactory = _ => 1 };
@@ -52,7 +52,7 @@ public static class RunCommand
         {
             throw new UserErrorException($"{path}: {ex.Message}", inner: ex);
         }
-        var test = DatasetLocator.Load(data, dataDir, train: false);
+        var test = DataSource.LoadTest(data, dataDir, model.Preprocessing, null, 42);
         if (limit is { } n && n < test.Count) test = test.Take(n);
         int sample = test.Channels * test.Height * test.Width;
         if (sample != model.InputSize)

@@ -68,8 +68,8 @@ public static class TrainCommand
         if (s.Output is not null) store!.FormatFor(s.Output);  // fail fast on an unknown extension, before training
 
         EngineThreads.Set(s.Threads);
-        var train = DatasetLocator.Load(s.Data, s.DataDir, train: true);
-        var test = DatasetLocator.Load(s.Data, s.DataDir, train: false);
+        var data = DataSource.Load(s.Data, s.DataDir, AdmmNn.Runtime.Preprocessing.ImagePreprocessing.Default, validationFraction: 0, s.Seed);
+        var (train, test) = (data.Train, data.Test);
         if (s.Limit is { } n && n < train.Count) train = train.Take(n);
         if (train.Channels != 1 || train.Height != 28 || train.Width != 28 || train.ClassCount != 10)
         {

@@ -27,6 +27,15 @@ public sealed class CompressionOptions
     /// <summary>The policy file's path (for the result).</summary>
     public string? PolicyPath { get; set; }
 
+    /// <summary>
+    /// The validation split the run tunes on (the monitor accuracy of every iteration and phase); null falls back to the first
+    /// <c>schedule.monitorSamples</c> test samples, as before validation splits existed.
+    /// </summary>
+    public AdmmNn.Data.Datasets.LabeledImageSet? Validation { get; set; }
+
+    /// <summary>Where each split came from (train, val, test → a phrase), copied into the result's <c>splits</c>.</summary>
+    public IReadOnlyDictionary<string, string>? SplitOrigins { get; set; }
+
     /// <summary>Input shape of one sample (NCHW without N), e.g. [1,28,28]; used for MAC counts.</summary>
     public int[] SampleShape { get; set; } = [1, 28, 28];
 }

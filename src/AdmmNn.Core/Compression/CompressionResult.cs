@@ -49,6 +49,12 @@ public sealed class CompressionResult
     /// <summary>Test samples evaluated.</summary>
     public int TestSamples { get; set; }
 
+    /// <summary>
+    /// Which split each figure comes from: <c>baselineAccuracy</c>/<c>finalAccuracy</c> (the test split),
+    /// <c>monitorAccuracy</c> (iterations and phases: the validation split when there is one), and each split's origin.
+    /// </summary>
+    public Dictionary<string, string> Splits { get; set; } = [];
+
     /// <summary>Dense float32 bytes of all parameters (weights and biases).</summary>
     public long OriginalBytes { get; set; }
 

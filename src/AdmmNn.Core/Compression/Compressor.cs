@@ -4,6 +4,7 @@ using AdmmNn.Abstractions.Models;
 using AdmmNn.Core.Constraints;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
+using AdmmNn.Runtime.Preprocessing;
 using AdmmNn.Tensors;
 using AdmmNn.Tensors.Modules;
 using AdmmNn.Tensors.Optimizers;
@@ -50,7 +51,7 @@ public sealed class Compressor
         ArgumentNullException.ThrowIfNull(options);
         var wall = Stopwatch.StartNew();
         var seed = options.Seed ?? _policy.Seed;
-        var data = TrainingData.Create(_policy, train, test);
+        var data = TrainingData.Create(_policy, train, test, options.Validation);
         var module = GraphModule.FromGraph(graph);
         var layers = _binding.BindLayers(module);
         var biases = _binding.BindBiases(module, layers);
@@ -91,6 +92,9 @@ public sealed class Compressor
         compressed.Metadata["admmnn.accuracy"] = result.FinalAccuracy.ToString("R", CultureInfo.InvariantCulture);
         compressed.Metadata["admmnn.pruningRatio"] = result.PruningRatio.ToString("R", CultureInfo.InvariantCulture);
         compressed.Metadata["admmnn.storageRatio"] = result.StorageRatio.ToString("R", CultureInfo.InvariantCulture);
+        // The preprocessing travels with the model, so the runtime and `evaluate` feed it exactly what training saw.
+        if (!data.Augmentation.Equals(ImagePreprocessing.Default)) compressed.Metadata[ImagePreprocessing.MetadataKey] = data.Augmentation.ToJson();
+        data.DescribeSplits(result.Splits, options.SplitOrigins);
         return new CompressionOutcome(compressed, result);
     }
 

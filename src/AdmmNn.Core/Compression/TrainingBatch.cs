@@ -3,8 +3,8 @@ using AdmmNn.Tensors;
 namespace AdmmNn.Core.Compression;
 
 /// <summary>
-/// The mini-batch buffers of a phase, filled in the epoch's shuffled order: images, labels and (with distillation) the
-/// teacher's logits for the same samples.
+/// The mini-batch buffers of a phase, filled in the epoch's shuffled order: images (augmented when the training
+/// preprocessing asks for it), labels and (with distillation) the teacher's logits for the same samples.
 /// </summary>
 internal sealed class TrainingBatch(int batchSize, TrainingData data, float[]? teacherLogits)
 {
@@ -35,7 +35,11 @@ internal sealed class TrainingBatch(int batchSize, TrainingData data, float[]? t
         for (var b = 0; b < batchSize; b++)
         {
             var sample = _order![first + b];
-            data.TrainImages.AsSpan(sample * sampleSize, sampleSize).CopyTo(images.Slice(b * sampleSize, sampleSize));
+            var image = images.Slice(b * sampleSize, sampleSize);
+            data.TrainImages.AsSpan(sample * sampleSize, sampleSize).CopyTo(image);
+            // Random crop and flip: a pure function of (seed, phase, epoch, sample), so a resumed run sees the same images.
+            if (data.Augmentation.Augments)
+                data.Augmentation.Augment(image, data.SampleShape[0], data.SampleShape[1], data.SampleShape[2], seed, phaseIndex * 100_000 + epoch, sample);
             Labels[b] = data.TrainLabels[sample];
         }
         if (teacherLogits is null) return;

@@ -20,7 +20,7 @@ public static class BreakEvenAnalyzer
     public static IReadOnlyList<LayerWorkload> Workloads(ModelGraph graph, int[]? inputShapePerSample)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var shapes = ShapeInference.Infer(graph, inputShapePerSample);
+        var shapes = ConcreteShapes(graph, inputShapePerSample);
         var recorded = StructureMetadata.Read(graph);
         var layers = new List<LayerWorkload>();
         foreach (var node in graph.Nodes)
@@ -28,8 +28,8 @@ public static class BreakEvenAnalyzer
             if (node.OpType is not ("Conv" or "Gemm" or "MatMul") || node.Inputs.Count < 2) continue;
             var weight = graph.Initializer(node.Inputs[1]);
             if (weight?.Floats is null) continue;
-            var input = shapes[node.Inputs[0]];
-            var output = shapes[node.Outputs[0]];
+            var input = shapes.GetValueOrDefault(node.Inputs[0]) ?? throw new ShapeInferenceException($"node '{node.Name}' ({node.OpType}): input '{node.Inputs[0]}' has no known shape");
+            var output = shapes.GetValueOrDefault(node.Outputs[0]) ?? throw new ShapeInferenceException($"node '{node.Name}' ({node.OpType}): output '{node.Outputs[0]}' has no known shape");
             var stored = weight.Dims.Select(d => (int)d).ToArray();
             int[] weightShape;
             long macs;
@@ -88,6 +88,32 @@ public static class BreakEvenAnalyzer
     /// <summary>Workloads then analysis, in one call.</summary>
     public static HardwareAnalysis Analyze(IHardwareTarget target, ModelGraph graph, int[]? inputShapePerSample) =>
         Analyze(target, Workloads(graph, inputShapePerSample));
+
+    /// <summary>Every value's shape for a batch of one, from the graph layer's shape inference; problems as <see cref="ShapeInferenceException"/>.</summary>
+    private static Dictionary<string, long[]> ConcreteShapes(ModelGraph graph, int[]? inputShapePerSample)
+    {
+        try
+        {
+            var inputs = graph.Inputs.Where(i => graph.Initializer(i.Name) is null).ToList();
+            if (inputs.Count == 0) throw new ShapeInferenceException($"model '{graph.Name}' has no graph input");
+            var inferred = Graph.Shapes.ShapeInference.Infer(graph, inputShapePerSample, batch: 1);
+            inferred.RequireSupported();
+            var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            foreach (var input in inputs.Take(inputShapePerSample is null ? inputs.Count : 1))
+            {
+                if (inferred[input.Name] is { } s && !s.All(d => d.IsKnown))
+                    throw new ShapeInferenceException(
+                        $"input '{input.Name}' has symbolic dimensions [{string.Join(",", s.Select(d => d.ToString()))}]; give the per-sample input shape (e.g. --input-shape 1,28,28)");
+            }
+            foreach (var name in inferred.Values)
+                if (inferred[name] is { } s && s.All(d => d.IsKnown)) shapes[name] = s.Select(d => d.Value).ToArray();
+            return shapes;
+        }
+        catch (Graph.GraphException ex)
+        {
+            throw new ShapeInferenceException(ex.Message);
+        }
+    }
 
     private static long Product(IEnumerable<long> dims) => dims.Aggregate(1L, (a, d) => a * d);
 

@@ -1,4 +1,5 @@
 using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Core.Constraints;
@@ -9,19 +10,21 @@ namespace AdmmNn.Core.Plugins;
 
 /// <summary>
 /// The extensions a host has loaded (built-in and plugin), in one object that every verb and the
-/// <see cref="Compression.Job.CompressionJob"/> take, so each sees the same formats, constraint kinds and targets.
+/// <see cref="Compression.Job.CompressionJob"/> take, so each sees the same formats, constraint kinds, targets and
+/// dataset formats.
 /// Built by the host from its plugin catalog; Core itself never loads assemblies.
 /// </summary>
 public sealed class PluginSet
 {
     /// <summary>Creates the set; the first format claiming a file extension wins, so pass built-in formats first.</summary>
     public PluginSet(IEnumerable<IModelFormat> modelFormats, IEnumerable<IConstraintKind>? constraintKinds = null,
-        IEnumerable<IHardwareTargetFactory>? hardwareTargets = null)
+        IEnumerable<IHardwareTargetFactory>? hardwareTargets = null, IEnumerable<IDatasetFormat>? datasetFormats = null)
     {
         ArgumentNullException.ThrowIfNull(modelFormats);
         ModelFormats = [.. modelFormats];
         ConstraintKinds = [.. constraintKinds ?? []];
         HardwareTargets = [.. hardwareTargets ?? []];
+        DatasetFormats = [.. datasetFormats ?? []];
     }
 
     /// <summary>Model formats, built-in first.</summary>
@@ -33,7 +36,11 @@ public sealed class PluginSet
     /// <summary>Hardware target factories.</summary>
     public IReadOnlyList<IHardwareTargetFactory> HardwareTargets { get; }
 
-    // Dataset plugins (issue #12) join here as one more list, so `--data` resolves the same way in every verb.
+    /// <summary>
+    /// Dataset formats added by plugins, tried after the built-in ones (AdmmNn.Data) when <c>--data</c> names a path,
+    /// so it resolves the same way in every verb.
+    /// </summary>
+    public IReadOnlyList<IDatasetFormat> DatasetFormats { get; }
 
     /// <summary>A model store over <see cref="ModelFormats"/>.</summary>
     public ModelStore Models => new(ModelFormats);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AdmmNn.Runtime.Preprocessing;
 using AdmmNn.Abstractions.Constraints;
 using AdmmNn.Core.Constraints;
 
@@ -122,11 +123,25 @@ public static class PolicyLoader
             var data = defaults.Data;
             if (TryGet(root, "data", out var dataJson))
             {
-                Object(dataJson, "data", "trainSamples", "testSamples");
+                Object(dataJson, "data", ["trainSamples", "testSamples", "validationFraction", .. ImagePreprocessing.JsonFields]);
+                ImagePreprocessing preprocessing;
+                try
+                {
+                    preprocessing = ImagePreprocessing.FromJson(dataJson);
+                }
+                catch (FormatException ex)
+                {
+                    throw Fail("data." + ex.Message.Split(':')[0], ex.Message[(ex.Message.IndexOf(':') + 1)..].Trim());
+                }
+
                 data = new DataSelection
                 {
                     TrainSamples = OptionalInt(dataJson, "data", "trainSamples", 1, int.MaxValue),
                     TestSamples = OptionalInt(dataJson, "data", "testSamples", 1, int.MaxValue),
+                    ValidationFraction = TryGet(dataJson, "validationFraction", out _)
+                        ? Number(dataJson, "data", "validationFraction", 0, v => v is >= 0 and < 1, "in [0, 1)")
+                        : null,
+                    Preprocessing = preprocessing,
                 };
             }
             var gates = defaults.Gates;

@@ -10,7 +10,7 @@ namespace AdmmNn.PluginHost.Catalog;
 /// <param name="Path">Its assembly's path (for built-in plugins, the host assembly's).</param>
 public sealed record LoadedPlugin(PluginManifest Manifest, IAdmmNnPlugin Instance, PluginSource Source, string Path)
 {
-    /// <summary>What the plugin adds, e.g. <c>target</c>, <c>format</c>, <c>constraint</c> (comma-separated; <c>none</c>).</summary>
+    /// <summary>What the plugin adds, e.g. <c>target</c>, <c>format</c>, <c>constraint</c>, <c>dataset</c> (comma-separated; <c>none</c>).</summary>
     public string Kinds
     {
         get
@@ -19,6 +19,7 @@ public sealed record LoadedPlugin(PluginManifest Manifest, IAdmmNnPlugin Instanc
             if (Instance.HardwareTargets.Count > 0) kinds.Add("target");
             if (Instance.ModelFormats.Count > 0) kinds.Add("format");
             if (Instance.Constraints.Count > 0) kinds.Add("constraint");
+            if (Instance.DatasetFormats.Count > 0) kinds.Add("dataset");
             return kinds.Count == 0 ? "none" : string.Join(",", kinds);
         }
     }

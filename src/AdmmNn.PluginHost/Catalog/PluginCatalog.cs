@@ -1,4 +1,5 @@
 using AdmmNn.Abstractions.Constraints;
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Abstractions.Plugins;
@@ -9,8 +10,8 @@ namespace AdmmNn.PluginHost.Catalog;
 
 /// <summary>
 /// Every plugin the host accepted, the ones it refused (with reasons), and the extensions they add:
-/// constraint kinds, hardware targets and model formats. Names are unique across the catalog; a later
-/// plugin that repeats a plugin, target, format or constraint name is refused and reported.
+/// constraint kinds, hardware targets, model formats and dataset formats. Names are unique across the catalog; a later
+/// plugin that repeats a plugin, target, format, dataset format or constraint name is refused and reported.
 /// Disposing it unloads the plugins it loaded (built-in ones stay): do so when the verb is done with them.
 /// </summary>
 public sealed class PluginCatalog : IDisposable
@@ -21,6 +22,7 @@ public sealed class PluginCatalog : IDisposable
     private readonly List<CatalogEntry<IConstraintKind>> constraints = [];
     private readonly List<CatalogEntry<IHardwareTargetFactory>> targets = [];
     private readonly List<CatalogEntry<IModelFormat>> formats = [];
+    private readonly List<CatalogEntry<IDatasetFormat>> datasets = [];
 
     /// <summary>
     /// Registers <paramref name="builtIn"/> plugins (in-process), then loads the discovered candidates in order.
@@ -64,6 +66,9 @@ public sealed class PluginCatalog : IDisposable
 
     /// <summary>Model formats from every plugin.</summary>
     public IReadOnlyList<CatalogEntry<IModelFormat>> ModelFormats => formats;
+
+    /// <summary>Dataset formats from every plugin (the built-in ones live in AdmmNn.Data, not in a plugin).</summary>
+    public IReadOnlyList<CatalogEntry<IDatasetFormat>> DatasetFormats => datasets;
 
     /// <summary>The target named <paramref name="name"/> (case-insensitive), or null.</summary>
     public IHardwareTargetFactory? FindTarget(string name) =>
@@ -118,6 +123,7 @@ public sealed class PluginCatalog : IDisposable
         constraints.AddRange(plugin.Instance.Constraints.Select(c => new CatalogEntry<IConstraintKind>(c, plugin)));
         targets.AddRange(plugin.Instance.HardwareTargets.Select(t => new CatalogEntry<IHardwareTargetFactory>(t, plugin)));
         formats.AddRange(plugin.Instance.ModelFormats.Select(f => new CatalogEntry<IModelFormat>(f, plugin)));
+        datasets.AddRange(plugin.Instance.DatasetFormats.Select(d => new CatalogEntry<IDatasetFormat>(d, plugin)));
     }
 
     private string? FirstClash(LoadedPlugin plugin)
@@ -131,6 +137,9 @@ public sealed class PluginCatalog : IDisposable
         foreach (var f in plugin.Instance.ModelFormats)
             if (formats.Find(e => string.Equals(e.Item.Name, f.Name, StringComparison.OrdinalIgnoreCase)) is { } other)
                 return $"model format '{f.Name}' is already provided by plugin '{other.Plugin.Manifest.Name}'";
+        foreach (var d in plugin.Instance.DatasetFormats)
+            if (datasets.Find(e => string.Equals(e.Item.Name, d.Name, StringComparison.OrdinalIgnoreCase)) is { } other)
+                return $"dataset format '{d.Name}' is already provided by plugin '{other.Plugin.Manifest.Name}'";
         return null;
     }
 }

@@ -53,6 +53,16 @@ internal static class GraphCompiler
         int inputSlot = Add(input.Name, null);
         if (g.Outputs.Count < 1) throw new InvalidModelException(0, "graph.outputs", "the model has no outputs");
 
+        // Every unsupported node in one message (not the first only), so a model is fixed, or waited for, once.
+        var unsupported = g.Nodes.Select((n, i) => (Node: n, Index: i))
+            .Where(x => x.Node.Domain is not ("" or "ai.onnx") || !SupportedOps.Contains(x.Node.OpType)).ToList();
+        if (unsupported.Count > 1)
+        {
+            var first = unsupported[0];
+            throw new InvalidModelException(first.Index < model.NodeOffsets.Length ? model.NodeOffsets[first.Index] : 0, "graph.nodes",
+                $"{unsupported.Count} nodes use ops the runtime does not support: {string.Join(", ", unsupported.Select(x => $"node '{x.Node.Name}' ({(x.Node.Domain is "" ? "" : x.Node.Domain + ".")}{x.Node.OpType})"))} (supported: {string.Join(", ", SupportedOps)})");
+        }
+
         var ops = new List<Op>();
         var layers = new List<CompressedLayerInfo>();
         for (int index = 0; index < g.Nodes.Count; index++)

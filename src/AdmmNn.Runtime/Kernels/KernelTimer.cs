@@ -14,14 +14,18 @@ public static class KernelTimer
     public static IReadOnlyList<string> Structures { get; } = ["unstructured", "filter", "channel"];
 
     /// <summary>Median seconds for one sample through the dense kernel.</summary>
-    /// <param name="opType"><c>Conv</c> (weight [out, in, kh, kw], input [C, H, W], stride 1, no padding) or <c>Gemm</c>/<c>MatMul</c> (weight [out, in], input [in]).</param>
+    /// <param name="opType"><c>Conv</c> (weight [out, in/group, kh, kw], input [C, H, W]; the group is C / (in/group)) or <c>Gemm</c>/<c>MatMul</c> (weight [out, in], input [in]).</param>
     /// <param name="weightShape">Weight dimensions.</param>
     /// <param name="inputShape">One sample's input dimensions.</param>
     /// <param name="repetitions">Timed runs (after warm-up); the median is returned.</param>
-    public static double TimeDense(string opType, int[] weightShape, int[] inputShape, int repetitions)
+    /// <param name="outputShape">
+    /// One sample's output dimensions, for a Conv: the stride and padding that produce it are worked out, so a strided,
+    /// padded layer (or one whose input is smaller than its kernel) is timed as the model runs it. Null: stride 1, no padding.
+    /// </param>
+    public static double TimeDense(string opType, int[] weightShape, int[] inputShape, int repetitions, int[]? outputShape = null)
     {
         var weights = Weights(weightShape, Product(weightShape), "unstructured", seed: 1);
-        return Time(opType, weightShape, inputShape, weights, KernelChoice.Dense, repetitions);
+        return Time(opType, weightShape, inputShape, outputShape, weights, KernelChoice.Dense, repetitions);
     }
 
     /// <summary>Median seconds for one sample through the sparse kernel with <paramref name="nonZeros"/> weights kept.</summary>
@@ -32,12 +36,13 @@ public static class KernelTimer
     /// <param name="structure">One of <see cref="Structures"/>: random positions, whole output filters, or whole GEMM columns.</param>
     /// <param name="repetitions">Timed runs (after warm-up).</param>
     /// <param name="seed">Seed for the positions and values.</param>
-    public static double TimeSparse(string opType, int[] weightShape, int[] inputShape, long nonZeros, string structure, int repetitions, int seed)
+    /// <param name="outputShape">As for <see cref="TimeDense"/>.</param>
+    public static double TimeSparse(string opType, int[] weightShape, int[] inputShape, long nonZeros, string structure, int repetitions, int seed, int[]? outputShape = null)
     {
         long count = Product(weightShape);
         if (nonZeros < 0 || nonZeros > count) throw new ArgumentOutOfRangeException(nameof(nonZeros), $"must be in [0, {count}]");
         var weights = Weights(weightShape, nonZeros, structure, seed);
-        return Time(opType, weightShape, inputShape, weights, KernelChoice.Sparse, repetitions);
+        return Time(opType, weightShape, inputShape, outputShape, weights, KernelChoice.Sparse, repetitions);
     }
 
     /// <summary>
@@ -60,10 +65,10 @@ public static class KernelTimer
         return lo;
     }
 
-    private static double Time(string opType, int[] weightShape, int[] inputShape, float[] weights, KernelChoice kernels, int repetitions)
+    private static double Time(string opType, int[] weightShape, int[] inputShape, int[]? outputShape, float[] weights, KernelChoice kernels, int repetitions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
-        var model = CompressedModel.LoadTrusted(Pack(opType, weightShape, inputShape, weights), new CompressedModelOptions { Kernels = kernels });
+        var model = CompressedModel.LoadTrusted(Pack(opType, weightShape, inputShape, outputShape, weights), new CompressedModelOptions { Kernels = kernels });
         var input = new float[model.InputSize];
         var rng = new Random(7);
         for (int i = 0; i < input.Length; i++) input[i] = (float)rng.NextDouble();
@@ -82,7 +87,7 @@ public static class KernelTimer
         return samples[repetitions / 2];
     }
 
-    private static byte[] Pack(string opType, int[] weightShape, int[] inputShape, float[] weights)
+    private static byte[] Pack(string opType, int[] weightShape, int[] inputShape, int[]? outputShape, float[] weights)
     {
         var g = new ModelGraph { Name = "kernel-timer" };
         var w = TensorData.FromFloats("w", weightShape.Select(d => (long)d).ToArray(), weights);
@@ -93,7 +98,8 @@ public static class KernelTimer
                 if (weightShape.Length != 4 || inputShape.Length != 3) throw new ArgumentException("Conv needs weight [out, in, kh, kw] and input [C, H, W].");
                 g.Inputs.Add(new ValueInfo("x", ElementType.Float32, [-1, inputShape[0], inputShape[1], inputShape[2]]));
                 g.Outputs.Add(new ValueInfo("y", ElementType.Float32, [-1, weightShape[0], -1, -1]));
-                g.Nodes.Add(new GraphNode { Name = "layer", OpType = "Conv", Inputs = ["x", "w"], Outputs = ["y"] });
+                if (inputShape[0] % weightShape[1] != 0) throw new ArgumentException($"Conv input channels {inputShape[0]} are not a multiple of the weight's {weightShape[1]} per group.");
+                g.Nodes.Add(new GraphNode { Name = "layer", OpType = "Conv", Inputs = ["x", "w"], Outputs = ["y"], Attributes = ConvGeometry.Attributes(weightShape, inputShape, outputShape) });
                 break;
             case "Gemm" or "MatMul":
                 if (weightShape.Length != 2 || inputShape.Length != 1 || inputShape[0] != weightShape[1])

@@ -61,17 +61,23 @@ public sealed class GraphModule
         }
 
         var context = new OpCompileContext(graph.OpsetVersion, Id, name => constants.GetValueOrDefault(name), initializers.ContainsKey);
+        // One error for every unsupported node, not just the first: a user fixes the model (or waits for the ops) once.
+        var unsupported = graph.Nodes.Where(n => (n.Domain is "" or "ai.onnx" ? OpRegistry.Find(n.OpType) : null) is null).ToList();
+        if (unsupported.Count > 0)
+        {
+            string Describe(GraphNode n) => $"'{n.Name}' ({(n.Domain is "" ? "" : $"domain '{n.Domain}', ")}{n.OpType})";
+            string first = unsupported.Count == 1
+                ? $"Node {Describe(unsupported[0])} uses an op"
+                : $"{unsupported.Count} nodes use ops";
+            throw new UnsupportedModelException(
+                $"{first} the engine does not support (opset {graph.OpsetVersion}): {string.Join(", ", unsupported.Select(Describe))}. Supported ops: {string.Join(", ", OpRegistry.Supported)}.");
+        }
+
         _ops = new NodeOp[graph.Nodes.Count];
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
             var node = graph.Nodes[i];
-            var factory = node.Domain is "" or "ai.onnx" ? OpRegistry.Find(node.OpType) : null;
-            if (factory is null)
-            {
-                string domain = node.Domain is "" ? "" : $" domain '{node.Domain}',";
-                throw new UnsupportedModelException(
-                    $"Node '{node.Name}' uses op '{node.OpType}' ({domain} opset {graph.OpsetVersion}), which the engine does not support. Supported ops: {string.Join(", ", OpRegistry.Supported)}.");
-            }
+            var factory = OpRegistry.Find(node.OpType)!;
 
             OpRegistry.CheckArity(node, graph.OpsetVersion);
             try

@@ -117,4 +117,16 @@ public sealed class CompressedModelTests
         Assert.Contains("node 'relu' (Elu)", ex.Message);
         Assert.True(ex.Offset > 24);
     }
+
+    [Fact]
+    public void Every_unsupported_op_is_named_in_one_error()
+    {
+        var g = TestGraphs.TinyConvNet(1);
+        g.Nodes[1].OpType = "Elu";
+        g.Nodes[2].OpType = "FancyPool";
+        var ex = Assert.Throws<InvalidModelException>(() => CompressedModel.Load(EngineReference.Pack(g)));
+        Assert.Contains($"node '{g.Nodes[1].Name}' (Elu)", ex.Message);
+        Assert.Contains($"node '{g.Nodes[2].Name}' (FancyPool)", ex.Message);
+        Assert.True(ex.Offset > 24);
+    }
 }

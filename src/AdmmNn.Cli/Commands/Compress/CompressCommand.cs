@@ -18,7 +18,7 @@ public static class CompressCommand
     {
         var command = new Command("compress", "Prune and quantize a trained model under a policy (ADMM, or the magnitude baseline).");
         var model = new Argument<string>("model") { Description = "Trained model file (.onnx, or a format a plugin adds)." };
-        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a folder of IDX files.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
+        var data = new Option<string>("--data") { Description = "Dataset name (fashion-mnist, mnist) or a path: a folder of IDX files, an image folder (train/<class>/*.png, test/), CIFAR binary batches, or NumPy .npz/.npy.", DefaultValueFactory = _ => "fashion-mnist", HelpName = "NAME|DIR" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Folder searched first for named datasets; then ${DatasetLocator.EnvironmentVariable}, then {DatasetLocator.SystemDatasetsRoot}.", HelpName = "DIR" };
         var policy = new Option<string>("--policy") { Description = "Policy JSON (see docs/policy.md and samples/policies/).", Required = true, HelpName = "FILE" };
         var output = new Option<string>("--out") { Description = "Compressed model to write (.onnx).", Required = true, HelpName = "FILE" };

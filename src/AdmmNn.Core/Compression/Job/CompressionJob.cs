@@ -1,7 +1,9 @@
+using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Abstractions.Formats;
 using AdmmNn.Abstractions.Hardware;
 using AdmmNn.Abstractions.Models;
 using AdmmNn.Core.Hardware;
+using AdmmNn.Core.Models;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
 using AdmmNn.Data.Idx;
@@ -27,13 +29,14 @@ public static class CompressionJob
             throw DiagnosticException.Error(DiagnosticCodes.BadInput, $"the accuracy-drop limit must be a fraction in [0,1], got {limit}");
         var policy = LoadPolicy(request);
         var graph = LoadModel(request);
-        var train = LoadData(request, train: true);
-        var test = LoadData(request, train: false);
+        var data = LoadData(request, policy, graph);
+        var (train, test) = (data.Train, data.Test);
         int[] sampleShape = [train.Channels, train.Height, train.Width];
         var hardware = policy.Hardware is { Target.Length: > 0 } spec ? PlanForTarget(request, spec, graph, sampleShape, ref policy) : null;
 
         var method = request.Method == CompressionMethod.Magnitude ? "magnitude" : "admm";
-        request.Log?.Invoke($"compress {Path.GetFileName(request.ModelPath)} with {request.PolicyPath} ({method}), {train.Count} training / {test.Count} test images");
+        var validationText = data.Validation is { } v ? $" / {v.Count} validation" : "";
+        request.Log?.Invoke($"compress {Path.GetFileName(request.ModelPath)} with {request.PolicyPath} ({method}), {train.Count} training{validationText} / {test.Count} test images");
         var options = new CompressionOptions
         {
             Method = request.Method,
@@ -45,6 +48,8 @@ public static class CompressionJob
             PolicyPath = request.PolicyPath,
             SampleShape = sampleShape,
             Progress = request.Progress,
+            Validation = data.Validation,
+            SplitOrigins = data.Origins,
         };
         var outcome = new Compressor(policy, request.Plugins.CreateConstraintKinds()).Run(graph, train, test, options, cancellation);
         // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
@@ -83,15 +88,25 @@ public static class CompressionJob
         }
     }
 
-    private static LabeledImageSet LoadData(CompressionRequest request, bool train)
+    /// <summary>
+    /// The train, validation and test splits, preprocessed as declared once: the policy's <c>data</c> section, else what the
+    /// model records it was trained with.
+    /// </summary>
+    private static LoadedData LoadData(CompressionRequest request, CompressionPolicy policy, ModelGraph graph)
     {
+        var preprocessing = RecordedPreprocessing.Choose(policy.Data.Preprocessing, graph, request.ModelPath);
         try
         {
-            return DatasetLocator.Load(request.Data, request.DataSearchFolder, train);
+            return DataSource.Load(request.Data, request.DataSearchFolder, preprocessing, policy.Data.ValidationFraction,
+                request.Seed ?? policy.Seed, request.Plugins.DatasetFormats);
         }
         catch (InvalidDataFileException ex)
         {
             throw DiagnosticException.Error(DiagnosticCodes.Data, ex.Problem, ex.FilePath, inner: ex);
+        }
+        catch (DatasetFormatException ex)
+        {
+            throw DiagnosticException.Error(DiagnosticCodes.Data, ex.Index is { } i ? $"[{i}]: {ex.Problem}" : ex.Problem, ex.FilePath, inner: ex);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

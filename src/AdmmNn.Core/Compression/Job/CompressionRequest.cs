@@ -11,7 +11,10 @@ public sealed record CompressionRequest
     /// <summary>The policy file.</summary>
     public required string PolicyPath { get; init; }
 
-    /// <summary>A data set name (<c>fashion-mnist</c>) or a folder of IDX files.</summary>
+    /// <summary>
+    /// A data set name (<c>fashion-mnist</c>) or a path: a folder of IDX files, an image folder, CIFAR batches, NumPy
+    /// files, or a layout a dataset plugin in <see cref="Plugins"/> reads.
+    /// </summary>
     public required string Data { get; init; }
 
     /// <summary>A folder searched first for named data sets; null for the standard places only.</summary>

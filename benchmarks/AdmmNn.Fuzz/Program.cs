@@ -7,11 +7,16 @@ using AdmmNn.Tensors.Parallelism;
 
 // Long fuzz run of one reader. Usage:
 //   AdmmNn.Fuzz <packed|onnx> --seed-file PATH[:WEIGHT]... [--count N] [--first I] [--seed S] [--out DIR]
-//               [--regressions DIR] [--max-mb 1024] [--max-ms 2000] [--hang-ms 20000] [--emit I]
+//               [--regressions DIR] [--max-mb 1024] [--max-ms 2000] [--hang-ms 20000] [--thorough-every 1] [--emit I]
 // Every failing input is written to --out and, with --regressions, to that folder, where the test suite replays it.
 // A hang past --hang-ms saves the input and exits with code 3; the index being run is kept in <out>/current-<reader>
-// so a driver can restart after a crash (build/fuzz.sh does).
+// so a driver can restart after a crash (build/fuzz.sh does). --thorough-every N: only a seeded one in N inputs goes past
+// the reader (for ONNX: pack, runtime load and run, engine run), the others are read only.
 if (args is ["make-packed", ..]) return SeedMaker.Run(args);
+if (args is ["profile-pack", ..]) return PackProfile.Run(args);
+if (args is ["read-memory", ..]) return ReadMemory.Run(args);
+if (args is ["instrument", ..]) return AflHarness.Instrument(args);
+if (args is ["afl", ..]) return AflHarness.Run(args);
 var reader = args.Length > 0 ? args[0] : throw new ArgumentException("first argument: packed or onnx");
 var seedFiles = new List<FuzzSeed>();
 long count = 1000, first = 0, emit = -1;
@@ -20,6 +25,7 @@ string outDir = "fuzz-out";
 string? regressions = null;
 long maxMb = 1024;
 double maxMs = 2000, hangMs = 20000;
+int thoroughEvery = 1;
 for (int a = 1; a < args.Length; a++)
 {
     string Next() => args[++a];
@@ -39,6 +45,7 @@ for (int a = 1; a < args.Length; a++)
         case "--max-mb": maxMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--max-ms": maxMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--hang-ms": hangMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--thorough-every": thoroughEvery = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--emit": emit = long.Parse(Next(), CultureInfo.InvariantCulture); break;
         default: throw new ArgumentException($"unknown option {args[a]}");
     }
@@ -83,6 +90,7 @@ campaign = new FuzzCampaign(target, seedFiles, mutator, seed)
 {
     MaxAllocatedBytes = maxMb << 20,
     MaxMilliseconds = maxMs,
+    ThoroughEvery = thoroughEvery,
     Starting = i =>
     {
         inputClock.Restart();
@@ -120,7 +128,7 @@ for (long at = first; at < first + count; at += Chunk)
 }
 Interlocked.Exchange(ref current, -1);
 Console.WriteLine($"{reader}: {report}");
-Console.WriteLine($"elapsed {started.Elapsed.TotalSeconds:F0} s");
+Console.WriteLine($"elapsed {started.Elapsed.TotalSeconds:F0} s; peak working set of the process {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
 if (target is OnnxTarget onnx) Console.WriteLine("stage ms: " + string.Join(", ", onnx.StageMilliseconds.Select(p => $"{p.Key} {p.Value:F0}")));
 return report.Failures.Count == 0 ? 0 : 1;
 
@@ -129,6 +137,7 @@ static void Merge(FuzzReport total, FuzzReport part)
     total.Inputs += part.Inputs;
     total.Rejected += part.Rejected;
     total.Loaded += part.Loaded;
+    total.Thorough += part.Thorough;
     total.Failures.AddRange(part.Failures.Select(f => f with { Bytes = [] }));
     foreach (var (k, v) in part.FailureClasses) total.FailureClasses[k] = total.FailureClasses.GetValueOrDefault(k) + v;
     foreach (var (k, v) in part.PerSeed) total.PerSeed[k] = total.PerSeed.GetValueOrDefault(k) + v;

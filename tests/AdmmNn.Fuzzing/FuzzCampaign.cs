@@ -21,6 +21,15 @@ public sealed class FuzzCampaign(IFuzzTarget target, IReadOnlyList<FuzzSeed> see
     /// <summary>CPU-time bound per input (load and run), in milliseconds.</summary>
     public double MaxMilliseconds { get; init; } = 2000;
 
+    /// <summary>
+    /// Every input is run thoroughly when 1; otherwise a seeded one in <c>ThoroughEvery</c> (decided by the campaign seed
+    /// and the index alone, so a replay of input i does the same), the others only through the reader.
+    /// </summary>
+    public int ThoroughEvery { get; init; } = 1;
+
+    /// <summary>Whether input <paramref name="index"/> runs every stage of the target.</summary>
+    public bool IsThorough(long index) => ThoroughEvery <= 1 || (uint)StableMix.Of(seed, index, stream: 1) % (uint)ThoroughEvery == 0;
+
     /// <summary>Called before each input runs (e.g. to record the index for crash recovery).</summary>
     public Action<long>? Starting { get; init; }
 
@@ -30,7 +39,7 @@ public sealed class FuzzCampaign(IFuzzTarget target, IReadOnlyList<FuzzSeed> see
     /// <summary>The bytes and description of input <paramref name="index"/>, and the seed it came from.</summary>
     public (byte[] Bytes, string How, string Seed) Input(long index)
     {
-        var rng = new Random(HashCode.Combine(seed, index));
+        var rng = new Random(StableMix.Of(seed, index));
         int s = _bySlot[rng.Next(_bySlot.Length)];
         var (bytes, how) = _mutators[s].Mutate(rng);
         return (bytes, how, seeds[s].Name);
@@ -47,7 +56,8 @@ public sealed class FuzzCampaign(IFuzzTarget target, IReadOnlyList<FuzzSeed> see
             long before = GC.GetTotalAllocatedBytes(precise: false);
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var clock = Stopwatch.StartNew();
-            var outcome = target.Run(bytes);
+            bool thorough = IsThorough(i);
+            var outcome = target.Run(bytes, thorough);
             double wallMs = clock.Elapsed.TotalMilliseconds;
             // The bound is on CPU time: on a shared machine wall time measures the neighbours as much as the reader.
             double ms = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
@@ -56,7 +66,7 @@ public sealed class FuzzCampaign(IFuzzTarget target, IReadOnlyList<FuzzSeed> see
             report.Inputs++;
             report.PerSeed[seedName] = report.PerSeed.GetValueOrDefault(seedName) + 1;
             if (outcome.Verdict == FuzzVerdict.Rejected) report.Rejected++;
-            else if (outcome.Verdict == FuzzVerdict.Ran) report.Loaded++;
+            else if (outcome.Verdict == FuzzVerdict.Ran) { report.Loaded++; if (thorough) report.Thorough++; }
             if (allocated > report.MaxAllocatedBytes) (report.MaxAllocatedBytes, report.MaxAllocatedIndex) = (allocated, i);
             if (ms > report.MaxMilliseconds) (report.MaxMilliseconds, report.MaxMillisecondsIndex) = (ms, i);
             report.MaxWallMilliseconds = Math.Max(report.MaxWallMilliseconds, wallMs);

@@ -12,6 +12,9 @@ public sealed class FuzzReport
     /// <summary>Loaded by the reader (and then ran, or were refused later with a documented exception).</summary>
     public long Loaded { get; set; }
 
+    /// <summary>Inputs that loaded and went through every stage of the target (see <see cref="FuzzCampaign.ThoroughEvery"/>).</summary>
+    public long Thorough { get; set; }
+
     /// <summary>Inputs that broke a rule.</summary>
     public List<FuzzFailure> Failures { get; } = [];
 
@@ -38,7 +41,7 @@ public sealed class FuzzReport
 
     /// <summary>One-paragraph summary.</summary>
     public override string ToString() =>
-        $"{Inputs} inputs ({string.Join(", ", PerSeed.Select(p => $"{p.Key}: {p.Value}"))}): {Rejected} rejected, {Loaded} loaded, "
+        $"{Inputs} inputs ({string.Join(", ", PerSeed.Select(p => $"{p.Key}: {p.Value}"))}): {Rejected} rejected, {Loaded} loaded ({Thorough} of them through every stage), "
         + $"{Failures.Count} failures in {FailureClasses.Count} classes; max allocation {MaxAllocatedBytes / 1048576.0:F1} MiB (input {MaxAllocatedIndex}), "
         + $"slowest {MaxMilliseconds:F0} ms CPU (input {MaxMillisecondsIndex}), {MaxWallMilliseconds:F0} ms wall"
         + string.Concat(FailureClasses.Select(c => $"\n  {c.Value} x {c.Key}"));

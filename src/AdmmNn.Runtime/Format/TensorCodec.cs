@@ -7,7 +7,7 @@ internal static class TensorCodec
     public static byte[] Encode(ReadOnlySpan<float> values, TensorEncodingChoice choice)
     {
         var plan = choice.Plan;
-        var bits = new BitWriter();
+        var bits = new BitWriter(plan.PayloadBytes);
         var codebookIndex = new Dictionary<int, uint>();
         if (plan.Levels == LevelKind.Codebook)
         {

@@ -14,7 +14,7 @@ public sealed class PackedTarget : IFuzzTarget
     public string Extension => ".admmnn";
 
     /// <inheritdoc />
-    public FuzzOutcome Run(byte[] bytes)
+    public FuzzOutcome Run(byte[] bytes, bool thorough = true)
     {
         string stage = "load";
         try

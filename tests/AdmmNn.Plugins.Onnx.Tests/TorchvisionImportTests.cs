@@ -24,21 +24,10 @@ public sealed class TorchvisionImportTests(ITestOutputHelper output)
 
     public static TheoryData<string, int> Cases()
     {
-        var all = Environment.GetEnvironmentVariable("ADMMNN_TORCHVISION_ALL") == "1";
         var data = new TheoryData<string, int>();
-        if (all)
-        {
-            foreach (var model in TorchvisionFixtures.Models)
-                foreach (var opset in TorchvisionFixtures.Opsets) data.Add(model, opset);
-        }
-        else
-        {
-            // One of each pattern: residual (13), Clip constants (11), channel shuffle + chunk (17), HardSwish + SE (17).
-            data.Add("resnet18", 13);
-            data.Add("mobilenet_v2", 11);
-            data.Add("shufflenet_v2_x0_5", 17);
-            data.Add("mobilenet_v3_small", 17);
-        }
+        // By default one of each pattern: residual (13), Clip constants (11), channel shuffle + chunk (17), HardSwish + SE (17).
+        foreach (var (model, opset) in TorchvisionFixtures.Cases(("resnet18", 13), ("mobilenet_v2", 11), ("shufflenet_v2_x0_5", 17), ("mobilenet_v3_small", 17)))
+            data.Add(model, opset);
         return data;
     }
 

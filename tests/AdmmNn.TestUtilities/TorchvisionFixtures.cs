@@ -19,6 +19,25 @@ public static class TorchvisionFixtures
 
     private static readonly object Gate = new();
 
+    /// <summary>
+    /// The (model, opset) cases a full run covers: every model at every opset under ADMMNN_TORCHVISION_ALL=1, or the list
+    /// in ADMMNN_TORCHVISION_CASES (<c>resnet18:13,densenet121:11</c>); <paramref name="defaults"/> otherwise, so the
+    /// default suite stays short.
+    /// </summary>
+    public static IEnumerable<(string Model, int Opset)> Cases(params (string Model, int Opset)[] defaults)
+    {
+        if (Environment.GetEnvironmentVariable("ADMMNN_TORCHVISION_CASES") is { Length: > 0 } list)
+        {
+            return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => c.Split(':'))
+                .Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))
+                .ToList();
+        }
+        if (Environment.GetEnvironmentVariable("ADMMNN_TORCHVISION_ALL") == "1")
+            return Models.SelectMany(m => Opsets.Select(o => (m, o))).ToList();
+        return defaults;
+    }
+
     /// <summary>The cache folder.</summary>
     public static string Folder
     {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using AdmmNn.Core.Compression;
 using AdmmNn.Core.Compression.Job;
 using AdmmNn.Core.Plugins;
@@ -42,14 +40,7 @@ public sealed class StreamedCompressionTests : IClassFixture<StreamedCompression
         public Folder()
         {
             Root = Temp.Combine("fashion-png");
-            var idx = Path.GetDirectoryName(TestData.FashionMnistTest.ImagesPath)!;
-            var start = new ProcessStartInfo("/usr/bin/python3",
-                [RepoPaths.Combine("samples", "datasets", "write_image_folder.py"), idx, Root, "--limit", Limit.ToString(CultureInfo.InvariantCulture)])
-            { RedirectStandardError = true, RedirectStandardOutput = true };
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException(error);
+            FashionPng.Write(Root, Limit);
             PolicyPath = Temp.WriteFile("policy.json", Policy);
             Streamed = new Lazy<(CompressionJobOutcome, List<string>)>(() =>
             {

@@ -35,6 +35,13 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
     /// <summary>Hardware target name (cpu, fpga, …) for hardware-aware compression.</summary>
     public string? HardwareTarget { get; set; }
 
+    /// <summary>
+    /// The preprocessing, replacing the policy's <c>data</c> section preprocessing whole: <c>field=value</c> pairs separated
+    /// by <c>;</c> (lists by <c>,</c>), e.g. <c>resize=36;centerCrop=32;color=rgb;mean=0.49,0.48,0.45;std=0.25,0.24,0.26</c>;
+    /// passed as <c>--preprocessing</c> and part of the cache key. Empty keeps the policy's.
+    /// </summary>
+    public string? Preprocessing { get; set; }
+
     /// <summary>Where the packed model goes (.admmnn).</summary>
     [Required]
     public string OutputFile { get; set; } = string.Empty;
@@ -138,13 +145,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         Log.LogMessage(MessageImportance.High,
             $"AdmmNn: compressing {Model}" + (string.IsNullOrEmpty(Policy) ? "" : $" with policy {Policy}") + (string.IsNullOrEmpty(HardwareTarget) ? "" : $" for target {HardwareTarget}"));
         var compressed = Path.Combine(staging, name + ".onnx");
-        var compressArguments = new List<string> { "compress", Path.GetFullPath(Model), "--out", compressed };
-        if (!string.IsNullOrEmpty(Policy)) compressArguments.AddRange(new[] { "--policy", Path.GetFullPath(Policy) });
-        if (!string.IsNullOrEmpty(Data)) compressArguments.AddRange(new[] { "--data", Data! });
-        if (!string.IsNullOrEmpty(HardwareTarget)) compressArguments.AddRange(new[] { "--target", HardwareTarget! });
-        foreach (var plugin in PluginPaths()) compressArguments.AddRange(new[] { "--plugin", plugin });
-        if (accuracyGate is { } drop) compressArguments.AddRange(new[] { "--max-accuracy-drop", drop.ToString("R", CultureInfo.InvariantCulture) });
-        compressArguments.AddRange(CompressArguments);
+        var compressArguments = CompressToolArguments(compressed, accuracyGate);
         var packArguments = new List<string> { "pack", compressed, "--out", packed };
         foreach (var plugin in PluginPaths()) packArguments.AddRange(new[] { "--plugin", plugin });
         if (sizeGate is { } bytes) packArguments.AddRange(new[] { "--max-bytes", bytes.ToString(CultureInfo.InvariantCulture) });
@@ -316,7 +317,22 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         return true;
     }
 
-    private IEnumerable<KeyValuePair<string, string>> KeyParts(double? accuracyGate, long? sizeGate)
+    /// <summary>The arguments of <c>admmnn compress</c> writing <paramref name="compressed"/>.</summary>
+    internal List<string> CompressToolArguments(string compressed, double? accuracyGate)
+    {
+        var arguments = new List<string> { "compress", Path.GetFullPath(Model), "--out", compressed };
+        if (!string.IsNullOrEmpty(Policy)) arguments.AddRange(new[] { "--policy", Path.GetFullPath(Policy) });
+        if (!string.IsNullOrEmpty(Data)) arguments.AddRange(new[] { "--data", Data! });
+        if (!string.IsNullOrEmpty(HardwareTarget)) arguments.AddRange(new[] { "--target", HardwareTarget! });
+        if (!string.IsNullOrWhiteSpace(Preprocessing)) arguments.AddRange(new[] { "--preprocessing", Preprocessing!.Trim() });
+        foreach (var plugin in PluginPaths()) arguments.AddRange(new[] { "--plugin", plugin });
+        if (accuracyGate is { } drop) arguments.AddRange(new[] { "--max-accuracy-drop", drop.ToString("R", CultureInfo.InvariantCulture) });
+        arguments.AddRange(CompressArguments);
+        return arguments;
+    }
+
+    /// <summary>What identifies a compression in the cache: every input and option that can change the packed model.</summary>
+    internal IEnumerable<KeyValuePair<string, string>> KeyParts(double? accuracyGate, long? sizeGate)
     {
         yield return Pair("format", "admmnn-build-cache-1");
         yield return Pair("model", Path.GetFullPath(Model));
@@ -327,6 +343,7 @@ public sealed class AdmmNnCompress : Task, ICancelableTask
         // A data set found by name resolves through ADMMNN_DATA: that folder is part of the identity too.
         yield return Pair("data-root", Environment.GetEnvironmentVariable("ADMMNN_DATA") ?? "");
         yield return Pair("target", HardwareTarget ?? "");
+        yield return Pair("preprocessing", Preprocessing?.Trim() ?? "");
         yield return Pair("arguments", string.Join("\n", CompressArguments));
         yield return Pair("max-accuracy-drop", accuracyGate?.ToString("R", CultureInfo.InvariantCulture) ?? "");
         yield return Pair("max-bytes", sizeGate?.ToString(CultureInfo.InvariantCulture) ?? "");

@@ -49,16 +49,33 @@ public sealed class Compressor
     public CompressionOutcome Run(ModelGraph graph, LabeledImageSet train, LabeledImageSet test, CompressionOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Run(graph, TrainingData.Create(_policy, train, test, options.Validation, EvaluationBatch), options, cancellation);
+    }
+
+    /// <summary>
+    /// Runs the whole compression on splits read as they are used (image folders): the training split in the run's seeded
+    /// order with its augmentation, the test split in evaluation batches, so memory does not grow with the data set.
+    /// <see cref="CompressionOptions.Validation"/> is not used: the validation split is <paramref name="data"/>'s.
+    /// </summary>
+    /// <exception cref="AdmmNn.Abstractions.Datasets.DatasetFormatException">A sample turns out unreadable while it is streamed.</exception>
+    public CompressionOutcome Run(ModelGraph graph, StreamedData data, CompressionOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        return Run(graph, TrainingData.Create(_policy, data, EvaluationBatch, options.Seed ?? _policy.Seed), options, cancellation);
+    }
+
+    private CompressionOutcome Run(ModelGraph graph, TrainingData data, CompressionOptions options, CancellationToken cancellation)
+    {
         var wall = Stopwatch.StartNew();
         var seed = options.Seed ?? _policy.Seed;
-        var data = TrainingData.Create(_policy, train, test, options.Validation);
         var module = GraphModule.FromGraph(graph);
         var layers = _binding.BindLayers(module);
         var biases = _binding.BindBiases(module, layers);
         // The teacher is the input model as given (also when resuming), so its logits are computed once, up front.
         var teacherLogits = _policy.Schedule.Distillation is null
             ? null
-            : Evaluator.Logits(GraphModule.FromGraph(graph), data.TrainImages, data.TrainLabels.Length, data.SampleShape, EvaluationBatch);
+            : data.TrainLogits(GraphModule.FromGraph(graph));
         var phases = PhasePlan.For(_policy.Schedule, options.Method);
         var hook = new ConstraintHook(layers);
         var fingerprint = CheckpointState.Fingerprint(_policy, options.Method, seed, module);
@@ -72,7 +89,7 @@ public sealed class Compressor
         else
         {
             state = new Checkpoint { Fingerprint = fingerprint, Arithmetic = arithmetic };
-            var baseline = Evaluator.Evaluate(module, data.TestImages, data.TestLabels, data.SampleShape, EvaluationBatch);
+            var baseline = data.EvaluateTest(module);
             state.BaselineAccuracy = baseline.Accuracy;
             state.BaselineLoss = baseline.Loss;
             options.Progress?.Report(new CompressionProgress("baseline", 0, 0, 0, double.NaN, baseline.Accuracy, double.NaN, double.NaN,
@@ -85,7 +102,7 @@ public sealed class Compressor
         PolicyBinding.QuantizeBiases(biases);
         _binding.BuildQuantizeProjections(layers, activate: false); // for the descriptions in the report
         var compressed = module.ToGraph();
-        var final = Evaluator.Evaluate(module, data.TestImages, data.TestLabels, data.SampleShape, EvaluationBatch);
+        var final = data.EvaluateTest(module);
         state.ElapsedSeconds += wall.Elapsed.TotalSeconds;
         var result = ResultBuilder.Build(_policy, compressed, layers, biases, state, final, options, data.SampleShape, options.Resume);
         compressed.Metadata["admmnn.method"] = result.Method;
@@ -133,7 +150,7 @@ public sealed class Compressor
         if (state.BatchInPhase > 0 && state.OptimizerState.Length > 0) optimizer.LoadState(new MemoryStream(state.OptimizerState));
         var trainer = new Trainer(module, optimizer);
         trainer.Hooks.Add(run.Hook);
-        var batch = new TrainingBatch(schedule.BatchSize, data, run.TeacherLogits);
+        using var batch = new TrainingBatch(schedule.BatchSize, data, run.TeacherLogits);
 
         double lossSum = 0;
         var lossCount = 0;

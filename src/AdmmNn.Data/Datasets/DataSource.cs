@@ -50,6 +50,50 @@ public static class DataSource
         return FromDataset(dataset, preprocessing, validationFraction ?? DefaultValidationFraction, seed, threads);
     }
 
+    /// <summary>
+    /// Plans <paramref name="data"/> for streaming when its format is read sample by sample (image folders, plugin formats):
+    /// nothing is decoded but the first training sample, which fixes the shape. Null for the formats that are read whole anyway
+    /// (IDX, NumPy, CIFAR): <see cref="Load"/> those.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">A file is unusable (one line naming it).</exception>
+    public static StreamedData? TryStream(string data, ImagePreprocessing preprocessing, double? validationFraction, int seed,
+        IEnumerable<IDatasetFormat>? plugins = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(data);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        if (IsIdx(data)) return null;
+        var dataset = DatasetFormats.Open(data, plugins);
+        try
+        {
+            if (dataset.Format is "idx" or "numpy" or "cifar")
+            {
+                dataset.Dispose();
+                return null;
+            }
+
+            var plan = SplitPlan.For(dataset, validationFraction ?? DefaultValidationFraction, seed);
+            if (plan.Train.Count == 0) throw new DatasetFormatException(dataset.Name, "the train split is empty");
+            if (dataset.ClassCount > 256) throw new DatasetFormatException(dataset.Name, $"{dataset.ClassCount} classes: at most 256 are supported");
+            var first = plan.Train.Read(0);
+            var (_, shape) = preprocessing.Geometry(first);
+            try
+            {
+                preprocessing.CheckChannels(shape.Channels);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new DatasetFormatException(first.Source, ex.Message, 0, ex);
+            }
+
+            return new StreamedData(dataset, plan.Train, plan.Validation, plan.Test, preprocessing, shape, plan.Origins);
+        }
+        catch
+        {
+            dataset.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Opens <paramref name="data"/> as an <see cref="IDataset"/> without reading samples (IDX files are read whole, as always).</summary>
     public static IDataset Open(string data, string? dataDir, IEnumerable<IDatasetFormat>? plugins = null)
     {

@@ -58,23 +58,41 @@ public sealed class StreamingLoader
     public int[] Order(int epoch) =>
         Training ? SplitPlan.Permutation(_split.Count, HashCode.Combine(Seed, epoch)) : Enumerable.Range(0, _split.Count).ToArray();
 
+    /// <summary>Labels must be below this (0: not checked).</summary>
+    public int ClassCount { get; init; }
+
     /// <summary>The batches of <paramref name="epoch"/>, in order.</summary>
     /// <exception cref="DatasetFormatException">A sample is unreadable or has another shape than <see cref="Shape"/>.</exception>
-    public async IAsyncEnumerable<Batch> EpochAsync(int epoch, [EnumeratorCancellation] CancellationToken cancellation = default)
+    public IAsyncEnumerable<Batch> EpochAsync(int epoch, CancellationToken cancellation = default) =>
+        StreamAsync(Order(epoch), 0, BatchCount, Training ? epoch : null, cancellation);
+
+    /// <summary>
+    /// Batches <paramref name="firstBatch"/> .. <paramref name="firstBatch"/> + <paramref name="batchCount"/> − 1 of a
+    /// caller's sample order (batch k holds <c>order[k × BatchSize ..]</c>), prefetched like an epoch; with
+    /// <paramref name="augmentationEpoch"/>, each sample gets the training augmentation of (<see cref="Seed"/>, that key, its index).
+    /// The compressor uses this to follow its own per-(seed, phase, epoch) order and to resume in the middle of an epoch.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">A sample is unreadable, has another shape than <see cref="Shape"/>, or a label out of range.</exception>
+    public IEnumerable<Batch> Stream(int[] order, int firstBatch, int batchCount, int? augmentationEpoch, CancellationToken cancellation = default) =>
+        Synchronously(StreamAsync(order, firstBatch, batchCount, augmentationEpoch, cancellation));
+
+    private async IAsyncEnumerable<Batch> StreamAsync(int[] order, int firstBatch, int batchCount, int? augmentationEpoch,
+        [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        var order = Order(epoch);
+        ArgumentNullException.ThrowIfNull(order);
         var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Math.Max(1, Threads)).ConcurrentScheduler;
         var factory = new TaskFactory(cancellation, TaskCreationOptions.DenyChildAttach, TaskContinuationOptions.None, scheduler);
         var pending = new Queue<Task<Batch>>();
-        var next = 0;
+        var next = firstBatch;
+        var end = firstBatch + batchCount;
         try
         {
-            while (next < BatchCount || pending.Count > 0)
+            while (next < end || pending.Count > 0)
             {
-                while (next < BatchCount && pending.Count < Math.Max(1, Prefetch))
+                while (next < end && pending.Count < Math.Max(1, Prefetch))
                 {
                     var b = next++;
-                    pending.Enqueue(factory.StartNew(() => Build(order, b, epoch)));
+                    pending.Enqueue(factory.StartNew(() => Build(order, b, augmentationEpoch)));
                 }
 
                 yield return await pending.Dequeue().ConfigureAwait(false);
@@ -97,9 +115,11 @@ public sealed class StreamingLoader
     }
 
     /// <summary>The batches of <paramref name="epoch"/>, synchronously.</summary>
-    public IEnumerable<Batch> Epoch(int epoch)
+    public IEnumerable<Batch> Epoch(int epoch) => Synchronously(EpochAsync(epoch));
+
+    private static IEnumerable<Batch> Synchronously(IAsyncEnumerable<Batch> batches)
     {
-        var enumerator = EpochAsync(epoch).GetAsyncEnumerator();
+        var enumerator = batches.GetAsyncEnumerator();
         try
         {
             while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult()) yield return enumerator.Current;
@@ -110,7 +130,7 @@ public sealed class StreamingLoader
         }
     }
 
-    private Batch Build(int[] order, int batch, int epoch)
+    private Batch Build(int[] order, int batch, int? augmentationEpoch)
     {
         var first = batch * BatchSize;
         var count = Math.Min(BatchSize, order.Length - first);
@@ -126,7 +146,9 @@ public sealed class StreamingLoader
                 throw new DatasetFormatException(sample.Source, $"is {shape} after preprocessing, not {Shape}; declare data.resize and data.centerCrop", index);
             var target = images.AsSpan(i * size, size);
             _preprocessing.Normalize(hwc, shape, target);
-            if (Training) _preprocessing.Augment(target, shape.Channels, shape.Height, shape.Width, Seed, epoch, index);
+            if (augmentationEpoch is { } key) _preprocessing.Augment(target, shape.Channels, shape.Height, shape.Width, Seed, key, index);
+            if (ClassCount > 0 && (sample.Label < 0 || sample.Label >= ClassCount))
+                throw new DatasetFormatException(sample.Source, $"label {sample.Label} is out of range 0..{ClassCount - 1}", index);
             labels[i] = sample.Label;
         }
 

@@ -7,24 +7,33 @@ namespace AdmmNn.Tensors.Training;
 public static class Evaluator
 {
     /// <summary>Top-1 accuracy and mean cross-entropy of <paramref name="model"/> on the samples (training mode restored after).</summary>
-    public static EvaluationResult Evaluate(GraphModule model, float[] images, int[] labels, int[] sampleShape, int batchSize)
+    public static EvaluationResult Evaluate(GraphModule model, float[] images, int[] labels, int[] sampleShape, int batchSize) =>
+        Evaluate(model, new DataLoader(images, labels, sampleShape, batchSize, shuffle: false, seed: 0));
+
+    /// <summary>
+    /// Top-1 accuracy and mean cross-entropy over <paramref name="batches"/> (e.g. streamed from disk; training mode restored
+    /// after). Batches of the same samples in the same order give the same result, bit for bit, as the array overload.
+    /// </summary>
+    public static EvaluationResult Evaluate(GraphModule model, IEnumerable<Batch> batches)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batches);
         bool training = model.Training;
         model.Training = false;
         try
         {
             double lossSum = 0;
             int correct = 0;
-            foreach (var batch in new DataLoader(images, labels, sampleShape, batchSize, shuffle: false, seed: 0))
+            int n = 0;
+            foreach (var batch in batches)
             {
                 var logits = model.ForwardShared(batch.Images);
                 var (loss, ok) = CrossEntropyLoss.Compute(logits.AsSpan(), logits.Shape[^1], batch.Labels, []);
                 lossSum += loss * batch.Count;
                 correct += ok;
+                n += batch.Count;
             }
 
-            int n = labels.Length;
             return new EvaluationResult(n == 0 ? 0 : (double)correct / n, n == 0 ? 0 : lossSum / n, n);
         }
         finally

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -27,14 +26,7 @@ public sealed class UserDataTests : IClassFixture<UserDataTests.Folder>
         public Folder()
         {
             Root = Temp.Combine("fashion-png");
-            var idx = Path.GetDirectoryName(TestData.FashionMnistTest.ImagesPath)!;
-            var start = new ProcessStartInfo("/usr/bin/python3",
-                [RepoPaths.Combine("samples", "datasets", "write_image_folder.py"), idx, Root, "--limit", Limit.ToString(CultureInfo.InvariantCulture)])
-            { RedirectStandardError = true, RedirectStandardOutput = true };
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException(error);
+            FashionPng.Write(Root, Limit);
         }
 
         public TempDirectory Temp { get; } = new("admmnn-cli-userdata");

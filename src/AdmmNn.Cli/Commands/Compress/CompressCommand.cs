@@ -1,8 +1,10 @@
 using System.CommandLine;
 using AdmmNn.Core.Compression;
 using AdmmNn.Core.Compression.Job;
+using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
 using AdmmNn.Reports;
+using AdmmNn.Runtime.Preprocessing;
 
 namespace AdmmNn.Cli.Commands;
 
@@ -32,22 +34,36 @@ public static class CompressCommand
         var target = new Option<string?>("--target") { Description = "Hardware target (overrides the policy's hardware.target; the policy's other hardware options apply): layers below their break-even pruning ratio stay dense or are raised above it, the target's constraint shapes are preferred, and the result carries per-layer latency/energy before and after.", HelpName = "NAME" };
         var maxDrop = new Option<double?>("--max-accuracy-drop") { Description = "Accuracy-drop gate as a fraction (overrides the policy's gates.maxAccuracyDrop); exit code 3 and no output when it fails.", HelpName = "FRACTION" };
         command.Arguments.Add(model);
-        foreach (var option in new Option[] { data, dataDir, policy, output, method, result, checkpoints, resume, seed, threads, target, maxDrop }) command.Options.Add(option);
+        var preprocessing = new Option<string?>("--preprocessing") { Description = "Preprocessing replacing the policy's data section preprocessing whole, as field=value pairs separated by ';' (lists by ','), e.g. \"resize=36;centerCrop=32;color=rgb;mean=0.49,0.48,0.45;std=0.25,0.24,0.26;horizontalFlip=true\"; recorded in the compressed model.", HelpName = "FIELDS" };
+        foreach (var option in new Option[] { data, dataDir, policy, output, method, result, checkpoints, resume, seed, threads, target, maxDrop, preprocessing }) command.Options.Add(option);
         command.SetAction((parse, cancellation) =>
         {
             if (parse.GetValue(resume) && parse.GetValue(checkpoints) is null) throw new UserErrorException("--resume needs --checkpoint-dir (the folder of the run to continue)");
             if (parse.GetValue(threads) is { } n) EngineThreads.Set(n);
+            var declared = parse.GetValue(preprocessing) is { Length: > 0 } text ? ParsePreprocessing(text) : null;
             var request = new CompressionRequest
             {
                 ModelPath = parse.GetValue(model)!, PolicyPath = parse.GetValue(policy)!, Data = parse.GetValue(data)!, DataSearchFolder = parse.GetValue(dataDir),
                 Plugins = CliPlugins.Load(parse, console, quiet: true), Target = parse.GetValue(target), MaxAccuracyDrop = parse.GetValue(maxDrop),
                 Method = parse.GetValue(method) == "magnitude" ? CompressionMethod.Magnitude : CompressionMethod.Admm,
                 CheckpointDirectory = parse.GetValue(checkpoints), Resume = parse.GetValue(resume), Seed = parse.GetValue(seed),
-                Progress = new LineProgress(console), Log = console.Out.WriteLine,
+                Progress = new LineProgress(console), Log = console.Out.WriteLine, Preprocessing = declared,
             };
             return Task.FromResult(Write(console, request, CompressionJob.Run(request, cancellation), parse.GetValue(output)!, parse.GetValue(result)));
         });
         return command;
+    }
+
+    private static ImagePreprocessing ParsePreprocessing(string text)
+    {
+        try
+        {
+            return PreprocessingText.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new UserErrorException($"--preprocessing: {ex.Message}");
+        }
     }
 
     /// <summary>Writes the outcome's files and prints it; a failed gate (files written, for inspection) exits with code 3.</summary>

@@ -32,14 +32,21 @@ public static class CompressionJob
             throw DiagnosticException.Error(DiagnosticCodes.BadInput, $"the accuracy-drop limit must be a fraction in [0,1], got {limit}");
         var policy = LoadPolicy(request);
         var graph = LoadModel(request);
-        var data = LoadData(request, policy, graph);
-        var (train, test) = (data.Train, data.Test);
-        int[] sampleShape = [train.Channels, train.Height, train.Width];
+        var preprocessing = RecordedPreprocessing.Choose(policy.Data.Preprocessing, graph, request.ModelPath);
+        using var streamed = request.InMemoryData ? null : ReadingData(() => DataSource.TryStream(request.Data, preprocessing,
+            policy.Data.ValidationFraction, request.Seed ?? policy.Seed, request.Plugins.DatasetFormats));
+        var data = streamed is null ? LoadData(request, policy, preprocessing) : null;
+        int[] sampleShape = streamed is { Shape: var s }
+            ? [s.Channels, s.Height, s.Width]
+            : [data!.Train.Channels, data.Train.Height, data.Train.Width];
         var hardware = policy.Hardware is { Target.Length: > 0 } spec ? PlanForTarget(request, spec, graph, sampleShape, ref policy) : null;
 
         var method = request.Method == CompressionMethod.Magnitude ? "magnitude" : "admm";
-        var validationText = data.Validation is { } v ? $" / {v.Count} validation" : "";
-        request.Log?.Invoke($"compress {Path.GetFileName(request.ModelPath)} with {request.PolicyPath} ({method}), {train.Count} training{validationText} / {test.Count} test images");
+        var validationCount = streamed is null ? data!.Validation?.Count : streamed.Validation?.Count;
+        var validationText = validationCount is { } v ? $" / {v} validation" : "";
+        var (trainCount, testCount) = streamed is null ? (data!.Train.Count, data.Test.Count) : (streamed.Train.Count, streamed.Test.Count);
+        request.Log?.Invoke($"compress {Path.GetFileName(request.ModelPath)} with {request.PolicyPath} ({method}), {trainCount} training{validationText} / {testCount} test images" +
+            (streamed is null ? "" : " (streamed)"));
         var options = new CompressionOptions
         {
             Method = request.Method,
@@ -47,14 +54,17 @@ public static class CompressionJob
             Resume = request.Resume,
             Seed = request.Seed,
             ModelName = Path.GetFileName(request.ModelPath),
-            DatasetName = train.Name,
+            DatasetName = streamed is null ? data!.Train.Name : streamed.NameOf(streamed.Train),
             PolicyPath = request.PolicyPath,
             SampleShape = sampleShape,
             Progress = request.Progress,
-            Validation = data.Validation,
-            SplitOrigins = data.Origins,
+            Validation = data?.Validation,
+            SplitOrigins = streamed?.Origins ?? data!.Origins,
         };
-        var outcome = new Compressor(policy, request.Plugins.CreateConstraintKinds()).Run(graph, train, test, options, cancellation);
+        var compressor = new Compressor(policy, request.Plugins.CreateConstraintKinds());
+        var outcome = streamed is null
+            ? compressor.Run(graph, data!.Train, data.Test, options, cancellation)
+            : RunStreamed(compressor, graph, streamed, options, cancellation);
         // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
         // weights inside kept blocks, so `analyze` (and the analysis below) would misread block-pruned layers from the zeros.
         StructureMetadata.Write(outcome.Model, StructureMetadata.FromPolicy(policy, outcome.Model));
@@ -93,6 +103,7 @@ public static class CompressionJob
         // The request names the target; how to adapt to it (belowBreakEven, goal, ...) stays the policy's.
         if (request.Target is { } t) policy = policy with { Hardware = policy.Hardware?.WithTarget(t) ?? new HardwareTargetSpec { Target = t } };
         if (request.MaxAccuracyDrop is { } drop) policy = policy with { Gates = policy.Gates with { MaxAccuracyDrop = drop } };
+        if (request.Preprocessing is { } preprocessing) policy = policy with { Data = policy.Data with { Preprocessing = preprocessing } };
         return policy;
     }
 
@@ -112,13 +123,29 @@ public static class CompressionJob
     /// The train, validation and test splits, preprocessed as declared once: the policy's <c>data</c> section, else what the
     /// model records it was trained with.
     /// </summary>
-    private static LoadedData LoadData(CompressionRequest request, CompressionPolicy policy, ModelGraph graph)
+    private static LoadedData LoadData(CompressionRequest request, CompressionPolicy policy, AdmmNn.Runtime.Preprocessing.ImagePreprocessing preprocessing) =>
+        ReadingData(() => DataSource.Load(request.Data, request.DataSearchFolder, preprocessing, policy.Data.ValidationFraction,
+            request.Seed ?? policy.Seed, request.Plugins.DatasetFormats));
+
+    /// <summary>Runs on streamed splits: a sample found unusable while streaming is one diagnostic naming the file, as when loading up front.</summary>
+    private static CompressionOutcome RunStreamed(Compressor compressor, ModelGraph graph, StreamedData data, CompressionOptions options, CancellationToken cancellation)
     {
-        var preprocessing = RecordedPreprocessing.Choose(policy.Data.Preprocessing, graph, request.ModelPath);
         try
         {
-            return DataSource.Load(request.Data, request.DataSearchFolder, preprocessing, policy.Data.ValidationFraction,
-                request.Seed ?? policy.Seed, request.Plugins.DatasetFormats);
+            return compressor.Run(graph, data, options, cancellation);
+        }
+        catch (DatasetFormatException ex)
+        {
+            throw DiagnosticException.Error(DiagnosticCodes.Data, ex.Index is { } i ? $"[{i}]: {ex.Problem}" : ex.Problem, ex.FilePath, inner: ex);
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning unusable data (found up front, or while streaming) into one diagnostic naming the file.</summary>
+    private static T ReadingData<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
         }
         catch (InvalidDataFileException ex)
         {

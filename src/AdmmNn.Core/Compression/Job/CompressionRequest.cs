@@ -29,6 +29,12 @@ public sealed record CompressionRequest
     /// <summary>An accuracy-drop limit replacing the policy's <c>gates.maxAccuracyDrop</c> (a fraction).</summary>
     public double? MaxAccuracyDrop { get; init; }
 
+    /// <summary>
+    /// A preprocessing replacing the policy's <c>data</c> section preprocessing whole (<c>--preprocessing</c>, MSBuild
+    /// <c>Preprocessing</c> metadata; see <see cref="Policy.PreprocessingText"/>); null keeps the policy's.
+    /// </summary>
+    public AdmmNn.Runtime.Preprocessing.ImagePreprocessing? Preprocessing { get; init; }
+
     /// <summary>ADMM or the magnitude baseline.</summary>
     public CompressionMethod Method { get; init; } = CompressionMethod.Admm;
 
@@ -37,6 +43,12 @@ public sealed record CompressionRequest
 
     /// <summary>Continue the run checkpointed in <see cref="CheckpointDirectory"/>.</summary>
     public bool Resume { get; init; }
+
+    /// <summary>
+    /// Reads every split into memory even where it could be streamed (image folders are streamed by default); the two give
+    /// identical weights, so this is for tests and for small folders read repeatedly.
+    /// </summary>
+    public bool InMemoryData { get; init; }
 
     /// <summary>Replaces the policy's seed.</summary>
     public int? Seed { get; init; }

@@ -112,7 +112,7 @@ public sealed class Compressor
         // The preprocessing travels with the model, so the runtime and `evaluate` feed it exactly what training saw.
         if (!data.Augmentation.Equals(ImagePreprocessing.Default)) compressed.Metadata[ImagePreprocessing.MetadataKey] = data.Augmentation.ToJson();
         data.DescribeSplits(result.Splits, options.SplitOrigins);
-        return new CompressionOutcome(compressed, result);
+        return new CompressionOutcome(compressed, result, g => data.EvaluateTest(GraphModule.FromGraph(g)).Accuracy);
     }
 
     /// <summary>What every phase of one run shares.</summary>

@@ -68,7 +68,7 @@ public static class CompressionJob
         // Record the structure each weight was pruned with (the adjusted policy's, with a target): quantization can zero
         // weights inside kept blocks, so `analyze` (and the analysis below) would misread block-pruned layers from the zeros.
         StructureMetadata.Write(outcome.Model, StructureMetadata.FromPolicy(policy, outcome.Model));
-        var model = policy.PurifiesAfterCompression ? Purify(request, outcome, test, sampleShape) : outcome.Model;
+        var model = policy.PurifiesAfterCompression ? Purify(request, outcome, sampleShape) : outcome.Model;
         if (hardware is { } hw)
             outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, model, sampleShape), hw.Plan, hw.Options);
         var gates = outcome.Result.Gates.Where(g => !g.Passed)
@@ -81,11 +81,11 @@ public static class CompressionJob
     /// Post-step: removes the empty filters, their BatchNorm channels and the channels nothing reads, so the saved model is
     /// physically smaller; records what went and the purified model's test accuracy (which should equal the final one).
     /// </summary>
-    private static ModelGraph Purify(CompressionRequest request, CompressionOutcome outcome, LabeledImageSet test, int[] sampleShape)
+    private static ModelGraph Purify(CompressionRequest request, CompressionOutcome outcome, int[] sampleShape)
     {
         var (purified, report) = Purifier.Purify(outcome.Model, sampleShape);
-        var evaluated = outcome.Result.TestSamples < test.Count ? test.Take(outcome.Result.TestSamples) : test;
-        report.Accuracy = Evaluator.Evaluate(GraphModule.FromGraph(purified), evaluated.ToFloatImages(), evaluated.LabelsAsInt(), sampleShape, 256).Accuracy;
+        // On the same test samples as the final accuracy, streamed or in memory, so the two figures compare.
+        report.Accuracy = outcome.TestAccuracy?.Invoke(purified) ?? double.NaN;
         outcome.Result.Purification = report;
         request.Log?.Invoke($"purification: {report.FiltersRemoved} filters and {report.ChannelsRemoved} input channels removed " +
             $"({report.EmptyFilters} empty filters, {report.EmptyFiltersKept} kept), {report.ParametersBefore} -> {report.ParametersAfter} parameters, " +

@@ -111,8 +111,8 @@ public sealed class ImageFolderDatasetFormatTests : IClassFixture<ImageFolderDat
     public void Mixed_sizes_fail_without_a_resize_and_load_with_one()
     {
         using var temp = new TempDirectory();
-        temp.WriteFile("train/a/1.png", Png.Grey(4, 6, 10));
-        var odd = temp.WriteFile("train/a/2.png", Png.Grey(5, 6, 20));
+        temp.WriteFile("train/a/1.png", TestPng.Grey(4, 6, 10));
+        var odd = temp.WriteFile("train/a/2.png", TestPng.Grey(5, 6, 20));
         using var dataset = DatasetFormats.Open(temp.Path);
 
         var ex = Assert.Throws<DatasetFormatException>(() => DatasetMaterializer.Load(dataset, dataset.Splits[0], ImagePreprocessing.Default));
@@ -128,8 +128,8 @@ public sealed class ImageFolderDatasetFormatTests : IClassFixture<ImageFolderDat
     public void Test_class_folder_unknown_to_train_fails()
     {
         using var temp = new TempDirectory();
-        temp.WriteFile("train/a/1.png", Png.Grey(2, 2, 1));
-        var extra = temp.WriteFile("test/zzz/1.png", Png.Grey(2, 2, 1));
+        temp.WriteFile("train/a/1.png", TestPng.Grey(2, 2, 1));
+        var extra = temp.WriteFile("test/zzz/1.png", TestPng.Grey(2, 2, 1));
 
         var ex = Assert.Throws<DatasetFormatException>(() => DatasetFormats.Open(temp.Path));
 

@@ -1,5 +1,6 @@
 using AdmmNn.Abstractions.Datasets;
 using AdmmNn.Runtime.Preprocessing;
+using AdmmNn.TestUtilities;
 
 namespace AdmmNn.Runtime.Tests.Preprocessing;
 

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace AdmmNn.Data.Tests.Formats;
+namespace AdmmNn.TestUtilities;
 
 /// <summary>Writes tiny uncompressed-filter PNGs for tests.</summary>
-internal static class Png
+public static class TestPng
 {
     /// <summary>A grey PNG of one value.</summary>
     public static byte[] Grey(int height, int width, byte value) => Encode(height, width, 1, Enumerable.Repeat(value, height * width).ToArray());

@@ -44,6 +44,7 @@ public sealed class CheckpointFixture : IDisposable
 /// each damage the issue lists (truncated, empty, garbage header, bad and negative array lengths, broken history JSON,
 /// one flipped bit in the weights) and a checkpoint of another format version.
 /// </summary>
+[Collection(EngineThreadsCollection.Name)]
 public sealed class CorruptCheckpointTests(CheckpointFixture fixture) : IClassFixture<CheckpointFixture>
 {
     // Envelope: magic string (1 + 11 bytes), version (4), content length (8), SHA-256 (32), content.

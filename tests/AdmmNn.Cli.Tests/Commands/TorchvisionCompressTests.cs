@@ -17,6 +17,7 @@ namespace AdmmNn.Cli.Tests.Commands;
 /// ADMMNN_TORCHVISION_CASES a list) (each line of
 /// output is a row of the table: difference to ORT, compress wall time, packed size).
 /// </summary>
+[Collection(EngineThreadsCollection.Name)]
 public sealed class TorchvisionCompressTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory temp = new();

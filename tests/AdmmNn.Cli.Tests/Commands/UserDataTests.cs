@@ -11,6 +11,7 @@ namespace AdmmNn.Cli.Tests.Commands;
 /// --data with the user's own files: Fashion-MNIST written as PNG folders by samples/datasets/write_image_folder.py
 /// (the first 300 images of each split), evaluated, compressed, packed and predicted from the PNG bytes.
 /// </summary>
+[Collection(EngineThreadsCollection.Name)]
 public sealed class UserDataTests : IClassFixture<UserDataTests.Folder>
 {
     private const int Limit = 300;

@@ -11,6 +11,7 @@ namespace AdmmNn.Cli.Tests.Compression;
 /// per-(seed, phase, epoch) order and augmentation): the weights are bit-identical to reading every split into memory,
 /// also across a kill and resume in the middle of an epoch, with distillation, random crop and flip on.
 /// </summary>
+[Collection(EngineThreadsCollection.Name)]
 public sealed class StreamedCompressionTests : IClassFixture<StreamedCompressionTests.Folder>
 {
     private const int Limit = 160;

@@ -56,12 +56,8 @@ public static class CompactOnnxWriter
         bool canDequantize = opset >= DequantizeLinearOpset;
         bool canInt4 = opset >= Int4Opset;
 
-        var copy = new ModelGraph
-        {
-            Name = graph.Name, OpsetVersion = opset, IrVersion = graph.IrVersion, ProducerName = graph.ProducerName,
-            ProducerVersion = graph.ProducerVersion, Inputs = [.. graph.Inputs], Outputs = [.. graph.Outputs],
-            Metadata = new Dictionary<string, string>(graph.Metadata),
-        };
+        var copy = graph.WithNodes([]);
+        copy.OpsetVersion = opset;
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in graph.Initializers) usedNames.Add(t.Name);
         foreach (var v in graph.Inputs.Concat(graph.Outputs)) usedNames.Add(v.Name);

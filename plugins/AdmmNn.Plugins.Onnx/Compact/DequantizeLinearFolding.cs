@@ -25,12 +25,7 @@ public static class DequantizeLinearFolding
         var stillUsed = new HashSet<string>(nodes.SelectMany(n => n.Inputs).Concat(graph.Outputs.Select(o => o.Name)), StringComparer.Ordinal);
         var consumedByFold = new HashSet<string>(
             graph.Nodes.Where(n => n.Outputs.Count == 1 && folded.ContainsKey(n.Outputs[0])).SelectMany(n => n.Inputs), StringComparer.Ordinal);
-        var result = new ModelGraph
-        {
-            Name = graph.Name, OpsetVersion = graph.OpsetVersion, IrVersion = graph.IrVersion, ProducerName = graph.ProducerName,
-            ProducerVersion = graph.ProducerVersion, Inputs = [.. graph.Inputs], Outputs = [.. graph.Outputs], Nodes = nodes,
-            Metadata = new Dictionary<string, string>(graph.Metadata),
-        };
+        var result = graph.WithNodes(nodes);
         foreach (var t in graph.Initializers)
             if (!consumedByFold.Contains(t.Name) || stillUsed.Contains(t.Name)) result.Initializers.Add(t);
         result.Initializers.AddRange(folded.Values);

@@ -39,4 +39,22 @@ public sealed class ModelGraph
 
     /// <summary>The initializer with this name, or null.</summary>
     public TensorData? Initializer(string name) => Initializers.Find(t => t.Name == name);
+
+    /// <summary>
+    /// What a rewrite of this graph starts from: the same name, opset, IR version, producer, inputs, outputs and metadata
+    /// (the lists and the metadata copied, so the two graphs can change apart), with <paramref name="nodes"/> and no
+    /// initializers.
+    /// </summary>
+    public ModelGraph WithNodes(List<GraphNode> nodes) => new()
+    {
+        Name = Name,
+        OpsetVersion = OpsetVersion,
+        IrVersion = IrVersion,
+        ProducerName = ProducerName,
+        ProducerVersion = ProducerVersion,
+        Inputs = [.. Inputs],
+        Outputs = [.. Outputs],
+        Nodes = nodes,
+        Metadata = new Dictionary<string, string>(Metadata),
+    };
 }

@@ -72,21 +72,11 @@ public static class GraphSimplifier
         nodes.Reverse();
         var declaredInputs = graph.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var originallyRead = graph.Nodes.SelectMany(n => n.Inputs).ToHashSet(StringComparer.Ordinal);
-        return new ModelGraph
-        {
-            Name = graph.Name,
-            OpsetVersion = graph.OpsetVersion,
-            IrVersion = graph.IrVersion,
-            ProducerName = graph.ProducerName,
-            ProducerVersion = graph.ProducerVersion,
-            Inputs = [.. graph.Inputs],
-            Outputs = [.. graph.Outputs],
-            Nodes = nodes,
-            // An initializer dies only through folding: one no node read in the first place is the file's business (kept).
-            Initializers = graph.Initializers.Where(t => live.Contains(t.Name) || declaredInputs.Contains(t.Name) || !originallyRead.Contains(t.Name))
-                .Concat(added.Where(t => live.Contains(t.Name))).ToList(),
-            Metadata = new Dictionary<string, string>(graph.Metadata),
-        };
+        var result = graph.WithNodes(nodes);
+        // An initializer dies only through folding: one no node read in the first place is the file's business (kept).
+        result.Initializers = graph.Initializers.Where(t => live.Contains(t.Name) || declaredInputs.Contains(t.Name) || !originallyRead.Contains(t.Name))
+            .Concat(added.Where(t => live.Contains(t.Name))).ToList();
+        return result;
     }
 
     /// <summary>

@@ -299,18 +299,7 @@ public sealed class GraphModule
     /// <summary>A copy of the source graph with the current parameter and buffer values as initializers.</summary>
     public ModelGraph ToGraph()
     {
-        var g = new ModelGraph
-        {
-            Name = _graph.Name,
-            OpsetVersion = _graph.OpsetVersion,
-            IrVersion = _graph.IrVersion,
-            ProducerName = _graph.ProducerName,
-            ProducerVersion = _graph.ProducerVersion,
-            Inputs = [.. _graph.Inputs],
-            Outputs = [.. _graph.Outputs],
-            Nodes = _graph.Nodes.Select(CopyNode).ToList(),
-            Metadata = new Dictionary<string, string>(_graph.Metadata),
-        };
+        var g = _graph.WithNodes(_graph.Nodes.Select(CopyNode).ToList());
         foreach (var init in _graph.Initializers)
         {
             var copy = new TensorData

@@ -54,18 +54,7 @@ internal static class ChannelRemoval
                 foreach (var p in bn.Inputs.Skip(1)) Mark(keep, p, 0, drop);
         }
 
-        var result = new ModelGraph
-        {
-            Name = graph.Name,
-            OpsetVersion = graph.OpsetVersion,
-            IrVersion = graph.IrVersion,
-            ProducerName = graph.ProducerName,
-            ProducerVersion = graph.ProducerVersion,
-            Inputs = [.. graph.Inputs],
-            Outputs = [.. graph.Outputs],
-            Nodes = nodes,
-            Metadata = new Dictionary<string, string>(graph.Metadata),
-        };
+        var result = graph.WithNodes(nodes);
         foreach (var original in graph.Initializers) result.Initializers.Add(Slice(tensors[original.Name], changed, keep));
         foreach (var added in tensors.Values.Where(t => graph.Initializer(t.Name) is null)) result.Initializers.Add(Slice(added, changed, keep));
         return result;

@@ -1,4 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AdmmNn.Tensors.Kernels;
 
@@ -66,7 +70,7 @@ internal static class DepthwiseConv
     }
 
     /// <summary>Writes the zero-padded plane as its sh·sw stride phases (phase (a, b) at index a·sw + b).</summary>
-    private static void SplitPhases(ReadOnlySpan<float> x, in ConvShape g, Span<float> phases, int phaseRows, int phaseWidth)
+    internal static void SplitPhases(ReadOnlySpan<float> x, in ConvShape g, Span<float> phases, int phaseRows, int phaseWidth)
     {
         phases.Clear();
         int sh = g.StrideH, sw = g.StrideW, phaseSize = phaseRows * phaseWidth;
@@ -93,16 +97,29 @@ internal static class DepthwiseConv
                 continue;
             }
 
-            // Phase b holds padded columns b, b + sw, …: walk them without divisions (one pass per phase).
+            // Phase b holds padded columns b, b + sw, …: those inside the input are j in [jLo, jHi), read from
+            // src[j·sw + b − q0] (a strided gather; for stride 2 sixteen at a time by an even/odd permute).
             for (int b = 0; b < sw; b++)
             {
+                int jLo = Math.Max(0, (q0 - b + sw - 1) / sw), jHi = Math.Min(phaseWidth, (q1 - b + sw - 1) / sw);
                 Span<float> dst = phases.Slice(rowBase + b * phaseSize, phaseWidth);
-                for (int j = 0, q = b; j < phaseWidth; j++, q += sw)
+                int j = jLo;
+                if (sw == 2 && Avx512F.IsSupported)
                 {
-                    if (q >= q0 && q < q1)
+                    // Reads 32 floats from the row start on; stays inside x (may run into the next row, whose values the permute drops).
+                    int rowStart = ih * g.InW;
+                    var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                    for (; j + 16 <= jHi && rowStart + j * 2 + b - q0 + 32 <= x.Length; j += 16)
                     {
-                        dst[j] = src[q - q0];
+                        ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), rowStart + j * 2 + b - q0);
+                        Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref from), evens, Vector512.LoadUnsafe(ref from, 16))
+                            .StoreUnsafe(ref MemoryMarshal.GetReference(dst), (nuint)j);
                     }
+                }
+
+                for (; j < jHi; j++)
+                {
+                    dst[j] = src[j * sw + b - q0];
                 }
             }
         }

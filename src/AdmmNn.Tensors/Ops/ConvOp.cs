@@ -102,6 +102,12 @@ internal sealed class ConvOp : NodeOp
             return;
         }
 
+        if (UsesDirect(plan))
+        {
+            DirectForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
         bool pointwise = plan.IsPointwise;
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
         Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
@@ -294,6 +300,60 @@ internal sealed class ConvOp : NodeOp
                 TensorPrimitives.Add(db, dbParts![c].AsSpan(0, db.Length), db);
             }
         }
+    }
+
+    /// <summary>Which forward kernel runs a non-grouped convolution; <see cref="ConvAlgorithm.Auto"/> (the default) chooses per shape.</summary>
+    internal static ConvAlgorithm Algorithm { get; set; } = ConvAlgorithm.Auto;
+
+    private DirectConv.Layout? _direct;
+    private float[] _directWeights = [];
+    private float[] _directBias = [];
+
+    private bool UsesDirect(ConvPlan plan) => _group == 1 && DirectConv.IsSupported && Algorithm switch
+    {
+        ConvAlgorithm.Im2Col => false,
+        ConvAlgorithm.Direct => true,
+        _ => ConvAlgorithmRule.PrefersDirect(plan),
+    };
+
+    private DirectConv.Layout DirectLayout(ConvPlan plan)
+    {
+        if (_direct is not { } layout || layout.G != plan.G || layout.Cin != plan.Cin || layout.Cout != plan.Cout)
+        {
+            _direct = layout = new DirectConv.Layout(plan.G, plan.Cin, plan.Cout);
+        }
+
+        return layout;
+    }
+
+    /// <summary>
+    /// Direct (implicit-GEMM) forward: work items are (image, group of output-channel blocks); with at least two images
+    /// per thread each item is a whole image, else an image's blocks are split across the threads (each item then
+    /// prepares its own copy of the image). Every output is computed by one item in one order: thread-count independent.
+    /// </summary>
+    private void DirectForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
+    {
+        var layout = DirectLayout(plan);
+        if (_directWeights.Length < layout.PackedWeightFloats)
+        {
+            _directWeights = new float[layout.PackedWeightFloats];
+            _directBias = new float[layout.Blocks * DirectConv.ChannelBlock];
+        }
+
+        DirectConv.PackWeights(layout, wd, bias, _directWeights, _directBias);
+        int splits = plan.N >= 2 * threads ? 1 : Math.Min(layout.Blocks, threads);
+        int items = plan.N * splits;
+        var buffers = _workspace.Get(Math.Min(threads, items), layout.InputFloats, layout.StagingFloats);
+        int inSize = plan.Cin * plan.InHW, outSize = plan.Cout * plan.OutHW;
+        float[] packed = _directWeights, packedBias = _directBias;
+        Workers.For(items, layout.IssuedMacs / splits, threads, (item, worker) =>
+        {
+            int n = item / splits, part = item % splits;
+            int b0 = (int)((long)layout.Blocks * part / splits), b1 = (int)((long)layout.Blocks * (part + 1) / splits);
+            DirectConv.PrepareInput(layout, xd.AsSpan(n * inSize, inSize), buffers.Col[worker]);
+            DirectConv.Compute(layout, buffers.Col[worker], packed, packedBias, b0, b1 - b0, buffers.Tmp[worker],
+                yd.AsSpan(n * outSize, outSize), n * outSize, epilogue, accumulate: false);
+        });
     }
 
     /// <summary>Depthwise forward: a direct kernel per (image, channel) plane, planes in parallel.</summary>

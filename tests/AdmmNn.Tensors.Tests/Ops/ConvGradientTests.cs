@@ -99,6 +99,18 @@ public sealed class ConvGradientTests
     [Fact]
     public void Depthwise_channel_multiplier_takes_the_gemm_path() => Check([2, 3, 6, 5], [6, 1, 3, 3], true, [1, 1], [1, 1, 1, 1], [1, 1], 3);
 
+    /// <summary>resnet-small-like 3×3 shapes that the direct kernel runs (channels not a multiple of its 8-channel tile, batch 1, stride 2).</summary>
+    [Theory]
+    [InlineData(1, 12, 11, 13, 1)]
+    [InlineData(2, 9, 20, 15, 2)]
+    [InlineData(3, 16, 16, 10, 1)]
+    [InlineData(1, 17, 13, 8, 2)]
+    public void Direct_kernel_shapes(int n, int cin, int cout, int size, int stride)
+    {
+        Assert.True(AdmmNn.Tensors.Ops.ConvAlgorithmRule.PrefersDirect(cin, cout, new AdmmNn.Tensors.Kernels.ConvShape(size, size, 0, 0, 3, 3, stride, stride, 1, 1, 1, 1)));
+        Check([n, cin, size, size + 2], [cout, cin, 3, 3], n != 2, [stride, stride], [1, 1, 1, 1], [1, 1], 1);
+    }
+
     /// <summary>Random shapes (odd sizes, padding, stride 1–2, dilation 1–2, groups incl. depthwise), forward and gradients.</summary>
     [Theory]
     [InlineData(1)]

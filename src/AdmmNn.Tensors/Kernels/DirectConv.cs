@@ -1,0 +1,364 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace AdmmNn.Tensors.Kernels;
+
+/// <summary>
+/// Direct (implicit-GEMM) convolution for one image at a time, for the small channel counts of compact CNNs where
+/// im2col + GEMM spends its time copying columns (M = 16–64 output channels, K = 9·Cin). The image is copied once into
+/// zero-padded stride phases (<see cref="DepthwiseConv.PhaseExtent"/>), so every (input channel, tap) pair is one fixed
+/// offset into that buffer and every output position a fixed step along it: outputs are computed on the phase grid
+/// (rows as wide as a phase row; the few columns past the output width are computed and dropped) by a register tile
+/// of 8 output channels × 32 or 48 positions of <see cref="Vector512"/> FMAs, input vectors loaded at each tap's
+/// offset, one broadcast weight per channel. No column matrix is written. Each output is summed over the taps in one
+/// fixed order, so results do not depend on the thread count or on how the work is split.
+/// </summary>
+internal static class DirectConv
+{
+    /// <summary>Output channels per register tile.</summary>
+    public const int ChannelBlock = 8;
+
+    /// <summary>True where the kernel runs (AVX-512); elsewhere convolutions keep im2col + GEMM.</summary>
+    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// Everything about one convolution shape the kernel needs: the phase-grid extent, the positions computed (a multiple
+    /// of the tile width), the floats of the prepared input and the offset of each (input channel, tap) pair in it.
+    /// </summary>
+    internal sealed class Layout
+    {
+        public Layout(in ConvShape g, int cin, int cout)
+        {
+            G = g;
+            Cin = cin;
+            Cout = cout;
+            (PhaseRows, PhaseWidth) = DepthwiseConv.PhaseExtent(g);
+            int phaseSize = PhaseRows * PhaseWidth;
+            ChannelFloats = g.StrideH * g.StrideW * phaseSize;
+            int used = (g.OutH - 1) * PhaseWidth + g.OutW;
+            int wide = RoundUp(used, 48), narrow = RoundUp(used, 32);
+            Vectors = wide <= narrow ? 3 : 2;
+            Positions = Vectors == 3 ? wide : narrow;
+            Offsets = new int[cin * g.KernelH * g.KernelW];
+            int p = 0, maxOffset = 0;
+            for (int c = 0; c < cin; c++)
+            {
+                for (int ki = 0; ki < g.KernelH; ki++)
+                {
+                    int r = ki * g.DilationH;
+                    for (int kj = 0; kj < g.KernelW; kj++)
+                    {
+                        int q = kj * g.DilationW;
+                        int offset = c * ChannelFloats + (r % g.StrideH * g.StrideW + q % g.StrideW) * phaseSize + r / g.StrideH * PhaseWidth + q / g.StrideW;
+                        Offsets[p++] = offset;
+                        maxOffset = Math.Max(maxOffset, offset);
+                    }
+                }
+            }
+
+            InputFloats = Math.Max(cin * ChannelFloats, maxOffset + Positions);
+        }
+
+        public ConvShape G { get; }
+
+        public int Cin { get; }
+
+        public int Cout { get; }
+
+        public int PhaseRows { get; }
+
+        public int PhaseWidth { get; }
+
+        /// <summary>Floats of one input channel's phases.</summary>
+        public int ChannelFloats { get; }
+
+        /// <summary>Vector512 columns per tile (3: 48 positions, 2: 32), whichever computes fewer dropped positions.</summary>
+        public int Vectors { get; }
+
+        /// <summary>Output positions computed per channel (phase grid, rounded up to the tile width).</summary>
+        public int Positions { get; }
+
+        /// <summary>Floats of the prepared input (phases plus the zero tail the last tile reads).</summary>
+        public int InputFloats { get; }
+
+        /// <summary>Offset of each (input channel, kernel row, kernel column) pair, in weight order.</summary>
+        public int[] Offsets { get; }
+
+        /// <summary>K: taps per output channel (Cin·kh·kw).</summary>
+        public int K => Offsets.Length;
+
+        /// <summary>Register tiles of output channels (the last one zero-padded).</summary>
+        public int Blocks => (Cout + ChannelBlock - 1) / ChannelBlock;
+
+        /// <summary>Floats of the packed weights (<see cref="PackWeights"/>).</summary>
+        public int PackedWeightFloats => Blocks * ChannelBlock * K;
+
+        /// <summary>Floats of one worker's output staging (8 channels × <see cref="Positions"/>).</summary>
+        public int StagingFloats => ChannelBlock * Positions;
+
+        /// <summary>Multiply-adds per image actually issued (including padded channels and dropped positions).</summary>
+        public long IssuedMacs => (long)Blocks * ChannelBlock * Positions * K;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// Packs Cout × K weights (rows of <paramref name="w"/>, K = Cin·kh·kw) as [block][k][8 channels] (missing channels
+    /// zero) and the bias as [block·8] (zero where absent), the order the tile reads them.
+    /// </summary>
+    public static void PackWeights(Layout layout, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> packed, Span<float> packedBias)
+    {
+        int k = layout.K, cout = layout.Cout;
+        for (int b = 0; b < layout.Blocks; b++)
+        {
+            Span<float> dst = packed.Slice(b * ChannelBlock * k, ChannelBlock * k);
+            for (int c = 0; c < ChannelBlock; c++)
+            {
+                int co = b * ChannelBlock + c;
+                if (co >= cout)
+                {
+                    for (int p = 0; p < k; p++)
+                    {
+                        dst[p * ChannelBlock + c] = 0f;
+                    }
+
+                    continue;
+                }
+
+                ReadOnlySpan<float> row = w.Slice(co * k, k);
+                for (int p = 0; p < k; p++)
+                {
+                    dst[p * ChannelBlock + c] = row[p];
+                }
+            }
+        }
+
+        for (int co = 0; co < layout.Blocks * ChannelBlock; co++)
+        {
+            packedBias[co] = co < cout && !bias.IsEmpty ? bias[co] : 0f;
+        }
+    }
+
+    /// <summary>Copies one image (Cin planes) into its zero-padded stride phases, plus the zero tail.</summary>
+    public static void PrepareInput(Layout layout, ReadOnlySpan<float> image, Span<float> input)
+    {
+        int inHW = layout.G.InH * layout.G.InW, chan = layout.ChannelFloats;
+        for (int c = 0; c < layout.Cin; c++)
+        {
+            DepthwiseConv.SplitPhases(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
+        }
+
+        input[(layout.Cin * chan)..layout.InputFloats].Clear();
+    }
+
+    /// <summary>
+    /// Output channel blocks [<paramref name="block0"/>, <paramref name="block0"/> + <paramref name="blocks"/>) of one
+    /// image from its prepared <paramref name="input"/>: each block's tiles go to <paramref name="staging"/>, then its
+    /// rows are compacted into <paramref name="y"/> (Cout planes of OutH·OutW; <paramref name="yOffset"/> is its index in
+    /// the whole output, for the epilogue's residual). <paramref name="accumulate"/> adds into y instead (no epilogue).
+    /// </summary>
+    public static unsafe void Compute(Layout layout, ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> packedBias,
+        int block0, int blocks, Span<float> staging, Span<float> y, int yOffset, ConvEpilogue epilogue, bool accumulate)
+    {
+        int k = layout.K, positions = layout.Positions, step = 16 * layout.Vectors;
+        int outH = layout.G.OutH, outW = layout.G.OutW, pw = layout.PhaseWidth, plane = outH * outW;
+        if (input.Length < layout.InputFloats || staging.Length < layout.StagingFloats || packed.Length < layout.PackedWeightFloats
+            || y.Length < layout.Cout * plane)
+        {
+            throw new ArgumentException("DirectConv.Compute: a buffer is smaller than the layout needs.");
+        }
+
+        fixed (float* ip = input, wp = packed, bp = packedBias, sp = staging)
+        fixed (int* op = layout.Offsets)
+        {
+            for (int b = block0; b < block0 + blocks; b++)
+            {
+                float* w = wp + (nint)b * ChannelBlock * k, bias = bp + b * ChannelBlock;
+                if (layout.Vectors == 3)
+                {
+                    for (int pos = 0; pos < positions; pos += step)
+                    {
+                        Tile3(ip + pos, op, k, w, bias, sp + pos, positions);
+                    }
+                }
+                else
+                {
+                    for (int pos = 0; pos < positions; pos += step)
+                    {
+                        Tile2(ip + pos, op, k, w, bias, sp + pos, positions);
+                    }
+                }
+
+                for (int c = 0; c < ChannelBlock; c++)
+                {
+                    int co = b * ChannelBlock + c;
+                    if (co >= layout.Cout)
+                    {
+                        break;
+                    }
+
+                    Span<float> dst = y.Slice(co * plane, plane);
+                    ReadOnlySpan<float> src = staging.Slice(c * positions, positions);
+                    for (int oh = 0; oh < outH; oh++)
+                    {
+                        if (accumulate)
+                        {
+                            System.Numerics.Tensors.TensorPrimitives.Add(dst.Slice(oh * outW, outW), src.Slice(oh * pw, outW), dst.Slice(oh * outW, outW));
+                        }
+                        else
+                        {
+                            src.Slice(oh * pw, outW).CopyTo(dst.Slice(oh * outW, outW));
+                        }
+                    }
+
+                    if (!accumulate)
+                    {
+                        epilogue.Apply(dst, yOffset + co * plane);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One 8-channel × 48-position tile: accumulators start at the bias and run over all K taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile3(float* input, int* offsets, int k, float* w, float* bias, float* output, int outStride)
+    {
+        Vector512<float> c0_0 = Vector512.Create(bias[0]), c0_1 = Vector512.Create(bias[0]), c0_2 = Vector512.Create(bias[0]);
+        Vector512<float> c1_0 = Vector512.Create(bias[1]), c1_1 = Vector512.Create(bias[1]), c1_2 = Vector512.Create(bias[1]);
+        Vector512<float> c2_0 = Vector512.Create(bias[2]), c2_1 = Vector512.Create(bias[2]), c2_2 = Vector512.Create(bias[2]);
+        Vector512<float> c3_0 = Vector512.Create(bias[3]), c3_1 = Vector512.Create(bias[3]), c3_2 = Vector512.Create(bias[3]);
+        Vector512<float> c4_0 = Vector512.Create(bias[4]), c4_1 = Vector512.Create(bias[4]), c4_2 = Vector512.Create(bias[4]);
+        Vector512<float> c5_0 = Vector512.Create(bias[5]), c5_1 = Vector512.Create(bias[5]), c5_2 = Vector512.Create(bias[5]);
+        Vector512<float> c6_0 = Vector512.Create(bias[6]), c6_1 = Vector512.Create(bias[6]), c6_2 = Vector512.Create(bias[6]);
+        Vector512<float> c7_0 = Vector512.Create(bias[7]), c7_1 = Vector512.Create(bias[7]), c7_2 = Vector512.Create(bias[7]);
+        for (int p = 0; p < k; p++)
+        {
+            float* src = input + offsets[p];
+            Vector512<float> x0 = Vector512.Load(src + 0);
+            Vector512<float> x1 = Vector512.Load(src + 16);
+            Vector512<float> x2 = Vector512.Load(src + 32);
+            Vector512<float> w0 = Vector512.Create(w[0]);
+            c0_0 = Vector512.FusedMultiplyAdd(x0, w0, c0_0);
+            c0_1 = Vector512.FusedMultiplyAdd(x1, w0, c0_1);
+            c0_2 = Vector512.FusedMultiplyAdd(x2, w0, c0_2);
+            Vector512<float> w1 = Vector512.Create(w[1]);
+            c1_0 = Vector512.FusedMultiplyAdd(x0, w1, c1_0);
+            c1_1 = Vector512.FusedMultiplyAdd(x1, w1, c1_1);
+            c1_2 = Vector512.FusedMultiplyAdd(x2, w1, c1_2);
+            Vector512<float> w2 = Vector512.Create(w[2]);
+            c2_0 = Vector512.FusedMultiplyAdd(x0, w2, c2_0);
+            c2_1 = Vector512.FusedMultiplyAdd(x1, w2, c2_1);
+            c2_2 = Vector512.FusedMultiplyAdd(x2, w2, c2_2);
+            Vector512<float> w3 = Vector512.Create(w[3]);
+            c3_0 = Vector512.FusedMultiplyAdd(x0, w3, c3_0);
+            c3_1 = Vector512.FusedMultiplyAdd(x1, w3, c3_1);
+            c3_2 = Vector512.FusedMultiplyAdd(x2, w3, c3_2);
+            Vector512<float> w4 = Vector512.Create(w[4]);
+            c4_0 = Vector512.FusedMultiplyAdd(x0, w4, c4_0);
+            c4_1 = Vector512.FusedMultiplyAdd(x1, w4, c4_1);
+            c4_2 = Vector512.FusedMultiplyAdd(x2, w4, c4_2);
+            Vector512<float> w5 = Vector512.Create(w[5]);
+            c5_0 = Vector512.FusedMultiplyAdd(x0, w5, c5_0);
+            c5_1 = Vector512.FusedMultiplyAdd(x1, w5, c5_1);
+            c5_2 = Vector512.FusedMultiplyAdd(x2, w5, c5_2);
+            Vector512<float> w6 = Vector512.Create(w[6]);
+            c6_0 = Vector512.FusedMultiplyAdd(x0, w6, c6_0);
+            c6_1 = Vector512.FusedMultiplyAdd(x1, w6, c6_1);
+            c6_2 = Vector512.FusedMultiplyAdd(x2, w6, c6_2);
+            Vector512<float> w7 = Vector512.Create(w[7]);
+            c7_0 = Vector512.FusedMultiplyAdd(x0, w7, c7_0);
+            c7_1 = Vector512.FusedMultiplyAdd(x1, w7, c7_1);
+            c7_2 = Vector512.FusedMultiplyAdd(x2, w7, c7_2);
+            w += 8;
+        }
+
+        c0_0.Store(output + 0 * (nint)outStride + 0);
+        c0_1.Store(output + 0 * (nint)outStride + 16);
+        c0_2.Store(output + 0 * (nint)outStride + 32);
+        c1_0.Store(output + 1 * (nint)outStride + 0);
+        c1_1.Store(output + 1 * (nint)outStride + 16);
+        c1_2.Store(output + 1 * (nint)outStride + 32);
+        c2_0.Store(output + 2 * (nint)outStride + 0);
+        c2_1.Store(output + 2 * (nint)outStride + 16);
+        c2_2.Store(output + 2 * (nint)outStride + 32);
+        c3_0.Store(output + 3 * (nint)outStride + 0);
+        c3_1.Store(output + 3 * (nint)outStride + 16);
+        c3_2.Store(output + 3 * (nint)outStride + 32);
+        c4_0.Store(output + 4 * (nint)outStride + 0);
+        c4_1.Store(output + 4 * (nint)outStride + 16);
+        c4_2.Store(output + 4 * (nint)outStride + 32);
+        c5_0.Store(output + 5 * (nint)outStride + 0);
+        c5_1.Store(output + 5 * (nint)outStride + 16);
+        c5_2.Store(output + 5 * (nint)outStride + 32);
+        c6_0.Store(output + 6 * (nint)outStride + 0);
+        c6_1.Store(output + 6 * (nint)outStride + 16);
+        c6_2.Store(output + 6 * (nint)outStride + 32);
+        c7_0.Store(output + 7 * (nint)outStride + 0);
+        c7_1.Store(output + 7 * (nint)outStride + 16);
+        c7_2.Store(output + 7 * (nint)outStride + 32);
+    }
+
+    /// <summary>One 8-channel × 32-position tile: accumulators start at the bias and run over all K taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile2(float* input, int* offsets, int k, float* w, float* bias, float* output, int outStride)
+    {
+        Vector512<float> c0_0 = Vector512.Create(bias[0]), c0_1 = Vector512.Create(bias[0]);
+        Vector512<float> c1_0 = Vector512.Create(bias[1]), c1_1 = Vector512.Create(bias[1]);
+        Vector512<float> c2_0 = Vector512.Create(bias[2]), c2_1 = Vector512.Create(bias[2]);
+        Vector512<float> c3_0 = Vector512.Create(bias[3]), c3_1 = Vector512.Create(bias[3]);
+        Vector512<float> c4_0 = Vector512.Create(bias[4]), c4_1 = Vector512.Create(bias[4]);
+        Vector512<float> c5_0 = Vector512.Create(bias[5]), c5_1 = Vector512.Create(bias[5]);
+        Vector512<float> c6_0 = Vector512.Create(bias[6]), c6_1 = Vector512.Create(bias[6]);
+        Vector512<float> c7_0 = Vector512.Create(bias[7]), c7_1 = Vector512.Create(bias[7]);
+        for (int p = 0; p < k; p++)
+        {
+            float* src = input + offsets[p];
+            Vector512<float> x0 = Vector512.Load(src + 0);
+            Vector512<float> x1 = Vector512.Load(src + 16);
+            Vector512<float> w0 = Vector512.Create(w[0]);
+            c0_0 = Vector512.FusedMultiplyAdd(x0, w0, c0_0);
+            c0_1 = Vector512.FusedMultiplyAdd(x1, w0, c0_1);
+            Vector512<float> w1 = Vector512.Create(w[1]);
+            c1_0 = Vector512.FusedMultiplyAdd(x0, w1, c1_0);
+            c1_1 = Vector512.FusedMultiplyAdd(x1, w1, c1_1);
+            Vector512<float> w2 = Vector512.Create(w[2]);
+            c2_0 = Vector512.FusedMultiplyAdd(x0, w2, c2_0);
+            c2_1 = Vector512.FusedMultiplyAdd(x1, w2, c2_1);
+            Vector512<float> w3 = Vector512.Create(w[3]);
+            c3_0 = Vector512.FusedMultiplyAdd(x0, w3, c3_0);
+            c3_1 = Vector512.FusedMultiplyAdd(x1, w3, c3_1);
+            Vector512<float> w4 = Vector512.Create(w[4]);
+            c4_0 = Vector512.FusedMultiplyAdd(x0, w4, c4_0);
+            c4_1 = Vector512.FusedMultiplyAdd(x1, w4, c4_1);
+            Vector512<float> w5 = Vector512.Create(w[5]);
+            c5_0 = Vector512.FusedMultiplyAdd(x0, w5, c5_0);
+            c5_1 = Vector512.FusedMultiplyAdd(x1, w5, c5_1);
+            Vector512<float> w6 = Vector512.Create(w[6]);
+            c6_0 = Vector512.FusedMultiplyAdd(x0, w6, c6_0);
+            c6_1 = Vector512.FusedMultiplyAdd(x1, w6, c6_1);
+            Vector512<float> w7 = Vector512.Create(w[7]);
+            c7_0 = Vector512.FusedMultiplyAdd(x0, w7, c7_0);
+            c7_1 = Vector512.FusedMultiplyAdd(x1, w7, c7_1);
+            w += 8;
+        }
+
+        c0_0.Store(output + 0 * (nint)outStride + 0);
+        c0_1.Store(output + 0 * (nint)outStride + 16);
+        c1_0.Store(output + 1 * (nint)outStride + 0);
+        c1_1.Store(output + 1 * (nint)outStride + 16);
+        c2_0.Store(output + 2 * (nint)outStride + 0);
+        c2_1.Store(output + 2 * (nint)outStride + 16);
+        c3_0.Store(output + 3 * (nint)outStride + 0);
+        c3_1.Store(output + 3 * (nint)outStride + 16);
+        c4_0.Store(output + 4 * (nint)outStride + 0);
+        c4_1.Store(output + 4 * (nint)outStride + 16);
+        c5_0.Store(output + 5 * (nint)outStride + 0);
+        c5_1.Store(output + 5 * (nint)outStride + 16);
+        c6_0.Store(output + 6 * (nint)outStride + 0);
+        c6_1.Store(output + 6 * (nint)outStride + 16);
+        c7_0.Store(output + 7 * (nint)outStride + 0);
+        c7_1.Store(output + 7 * (nint)outStride + 16);
+    }
+
+}

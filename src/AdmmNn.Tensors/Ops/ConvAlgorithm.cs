@@ -1,0 +1,14 @@
+namespace AdmmNn.Tensors.Ops;
+
+/// <summary>The forward kernel of a non-grouped convolution (benchmarks and tests force one; the engine uses Auto).</summary>
+internal enum ConvAlgorithm
+{
+    /// <summary>Chosen per shape by <see cref="ConvAlgorithmRule"/>.</summary>
+    Auto,
+
+    /// <summary>im2col (or the image itself for 1×1) + GEMM.</summary>
+    Im2Col,
+
+    /// <summary><see cref="Kernels.DirectConv"/> wherever it is supported.</summary>
+    Direct,
+}

@@ -81,6 +81,7 @@ internal static class DepthwiseConv
             return;
         }
 
+        Span<float> part = stackalloc float[16];
         for (int ih = 0; ih < g.InH; ih++)
         {
             int r = ih + g.PadTop;
@@ -109,11 +110,21 @@ internal static class DepthwiseConv
                     // Reads 32 floats from the row start on; stays inside x (may run into the next row, whose values the permute drops).
                     int rowStart = ih * g.InW;
                     var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-                    for (; j + 16 <= jHi && rowStart + j * 2 + b - q0 + 32 <= x.Length; j += 16)
+                    for (; j < jHi && rowStart + j * 2 + b - q0 + 32 <= x.Length; j += 16)
                     {
                         ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), rowStart + j * 2 + b - q0);
-                        Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref from), evens, Vector512.LoadUnsafe(ref from, 16))
-                            .StoreUnsafe(ref MemoryMarshal.GetReference(dst), (nuint)j);
+                        var gathered = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref from), evens, Vector512.LoadUnsafe(ref from, 16));
+                        if (j + 16 <= jHi)
+                        {
+                            gathered.StoreUnsafe(ref MemoryMarshal.GetReference(dst), (nuint)j);
+                        }
+                        else
+                        {
+                            // Short tail (a 14-pixel phase row): keep the padding after jHi zero.
+                            gathered.StoreUnsafe(ref MemoryMarshal.GetReference(part));
+                            part[..(jHi - j)].CopyTo(dst[j..jHi]);
+                            j = jHi;
+                        }
                     }
                 }
 

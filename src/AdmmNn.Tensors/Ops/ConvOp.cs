@@ -201,6 +201,13 @@ internal sealed class ConvOp : NodeOp
             return;
         }
 
+        if (dx is not null && plan.IsAligned && UsesDirect(plan, transposed: true))
+        {
+            // dX += conv(dY, flipped Wᵀ) on the direct kernel, in its own pass; the chunk loop then does dW and db only.
+            DirectBackwardData(plan, TransposedWeights(plan, wd), dyd, dx, threads);
+            dx = null;
+        }
+
         var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
         float[]? wt = dx is not null && plan.IsAligned ? TransposedWeights(plan, wd) : null;
         float[][]? dwParts = dw is null ? null : _workspace.Partials(plan.Chunks, dw.Length, 0);
@@ -309,21 +316,43 @@ internal sealed class ConvOp : NodeOp
     private float[] _directWeights = [];
     private float[] _directBias = [];
 
-    private bool UsesDirect(ConvPlan plan) => _group == 1 && DirectConv.IsSupported && Algorithm switch
+    private DirectConv.Layout? _directTransposed;
+    private float[] _directWeightsTransposed = [];
+    private float[] _noBias = [];
+
+    /// <summary>
+    /// Whether the forward (or, <paramref name="transposed"/>, the stride-1 input-gradient convolution of dY with the
+    /// flipped, transposed weights) runs on the direct kernel.
+    /// </summary>
+    private bool UsesDirect(ConvPlan plan, bool transposed = false) => _group == 1 && DirectConv.IsSupported && Algorithm switch
     {
         ConvAlgorithm.Im2Col => false,
         ConvAlgorithm.Direct => true,
-        _ => ConvAlgorithmRule.PrefersDirect(plan),
+        _ => transposed ? ConvAlgorithmRule.PrefersDirect(plan.Cout, plan.Cin, plan.Transposed) : ConvAlgorithmRule.PrefersDirect(plan),
     };
 
-    private DirectConv.Layout DirectLayout(ConvPlan plan)
+    private static DirectConv.Layout DirectLayout(ref DirectConv.Layout? cache, in ConvShape g, int cin, int cout)
     {
-        if (_direct is not { } layout || layout.G != plan.G || layout.Cin != plan.Cin || layout.Cout != plan.Cout)
+        if (cache is not { } layout || layout.G != g || layout.Cin != cin || layout.Cout != cout)
         {
-            _direct = layout = new DirectConv.Layout(plan.G, plan.Cin, plan.Cout);
+            cache = layout = new DirectConv.Layout(g, cin, cout);
         }
 
         return layout;
+    }
+
+    /// <summary>dX += conv(dY, Wt) image by image on the direct kernel (stride-1 "same" shapes; <paramref name="wt"/> from <see cref="TransposedWeights"/>).</summary>
+    private void DirectBackwardData(ConvPlan plan, float[] wt, float[] dyd, float[] dx, int threads)
+    {
+        var layout = DirectLayout(ref _directTransposed, plan.Transposed, plan.Cout, plan.Cin);
+        if (_directWeightsTransposed.Length < layout.PackedWeightFloats || _noBias.Length < layout.Blocks * DirectConv.ChannelBlock)
+        {
+            _directWeightsTransposed = new float[layout.PackedWeightFloats];
+            _noBias = new float[layout.Blocks * DirectConv.ChannelBlock];
+        }
+
+        DirectConv.PackWeights(layout, wt.AsSpan(0, plan.Cin * layout.K), ReadOnlySpan<float>.Empty, _directWeightsTransposed, _noBias);
+        RunDirect(layout, plan.N, dyd, plan.Cout * plan.OutHW, _directWeightsTransposed, _noBias, dx, plan.Cin * plan.InHW, ConvEpilogue.None, accumulate: true, threads);
     }
 
     /// <summary>
@@ -333,26 +362,30 @@ internal sealed class ConvOp : NodeOp
     /// </summary>
     private void DirectForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
     {
-        var layout = DirectLayout(plan);
-        if (_directWeights.Length < layout.PackedWeightFloats)
+        var layout = DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout);
+        if (_directWeights.Length < layout.PackedWeightFloats || _directBias.Length < layout.Blocks * DirectConv.ChannelBlock)
         {
             _directWeights = new float[layout.PackedWeightFloats];
             _directBias = new float[layout.Blocks * DirectConv.ChannelBlock];
         }
 
         DirectConv.PackWeights(layout, wd, bias, _directWeights, _directBias);
-        int splits = plan.N >= 2 * threads ? 1 : Math.Min(layout.Blocks, threads);
-        int items = plan.N * splits;
+        RunDirect(layout, plan.N, xd, plan.Cin * plan.InHW, _directWeights, _directBias, yd, plan.Cout * plan.OutHW, epilogue, accumulate: false, threads);
+    }
+
+    private void RunDirect(DirectConv.Layout layout, int n, float[] xd, int inSize, float[] packed, float[] packedBias, float[] yd, int outSize,
+        ConvEpilogue epilogue, bool accumulate, int threads)
+    {
+        int splits = n >= 2 * threads ? 1 : Math.Min(layout.Blocks, threads);
+        int items = n * splits;
         var buffers = _workspace.Get(Math.Min(threads, items), layout.InputFloats, layout.StagingFloats);
-        int inSize = plan.Cin * plan.InHW, outSize = plan.Cout * plan.OutHW;
-        float[] packed = _directWeights, packedBias = _directBias;
         Workers.For(items, layout.IssuedMacs / splits, threads, (item, worker) =>
         {
-            int n = item / splits, part = item % splits;
+            int image = item / splits, part = item % splits;
             int b0 = (int)((long)layout.Blocks * part / splits), b1 = (int)((long)layout.Blocks * (part + 1) / splits);
-            DirectConv.PrepareInput(layout, xd.AsSpan(n * inSize, inSize), buffers.Col[worker]);
+            DirectConv.PrepareInput(layout, xd.AsSpan(image * inSize, inSize), buffers.Col[worker]);
             DirectConv.Compute(layout, buffers.Col[worker], packed, packedBias, b0, b1 - b0, buffers.Tmp[worker],
-                yd.AsSpan(n * outSize, outSize), n * outSize, epilogue, accumulate: false);
+                yd.AsSpan(image * outSize, outSize), image * outSize, epilogue, accumulate);
         });
     }
 

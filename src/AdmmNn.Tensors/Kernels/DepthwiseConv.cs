@@ -81,7 +81,6 @@ internal static class DepthwiseConv
             return;
         }
 
-        Span<float> part = stackalloc float[16];
         for (int ih = 0; ih < g.InH; ih++)
         {
             int r = ih + g.PadTop;
@@ -99,40 +98,48 @@ internal static class DepthwiseConv
             }
 
             // Phase b holds padded columns b, b + sw, …: those inside the input are j in [jLo, jHi), read from
-            // src[j·sw + b − q0] (a strided gather; for stride 2 sixteen at a time by an even/odd permute).
+            // src[j·sw + b − q0].
             for (int b = 0; b < sw; b++)
             {
                 int jLo = Math.Max(0, (q0 - b + sw - 1) / sw), jHi = Math.Min(phaseWidth, (q1 - b + sw - 1) / sw);
-                Span<float> dst = phases.Slice(rowBase + b * phaseSize, phaseWidth);
-                int j = jLo;
-                if (sw == 2 && Avx512F.IsSupported)
+                if (jHi > jLo)
                 {
-                    // Reads 32 floats from the row start on; stays inside x (may run into the next row, whose values the permute drops).
-                    int rowStart = ih * g.InW;
-                    var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-                    for (; j < jHi && rowStart + j * 2 + b - q0 + 32 <= x.Length; j += 16)
-                    {
-                        ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), rowStart + j * 2 + b - q0);
-                        var gathered = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref from), evens, Vector512.LoadUnsafe(ref from, 16));
-                        if (j + 16 <= jHi)
-                        {
-                            gathered.StoreUnsafe(ref MemoryMarshal.GetReference(dst), (nuint)j);
-                        }
-                        else
-                        {
-                            // Short tail (a 14-pixel phase row): keep the padding after jHi zero.
-                            gathered.StoreUnsafe(ref MemoryMarshal.GetReference(part));
-                            part[..(jHi - j)].CopyTo(dst[j..jHi]);
-                            j = jHi;
-                        }
-                    }
-                }
-
-                for (; j < jHi; j++)
-                {
-                    dst[j] = src[j * sw + b - q0];
+                    GatherStrided(x, ih * g.InW + jLo * sw + b - q0, sw, phases[(rowBase + b * phaseSize + jLo)..], jHi - jLo);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// dst[j] = x[start + j·stride] for j &lt; <paramref name="count"/>; with stride 2, sixteen at a time by an even/odd
+    /// permute of 32 loaded floats (the load may run into the next row but stays inside <paramref name="x"/>; a short
+    /// tail is blended into dst's existing values, so <paramref name="dst"/> may be longer than count and keeps the rest).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void GatherStrided(ReadOnlySpan<float> x, int start, int stride, Span<float> dst, int count)
+    {
+        int j = 0;
+        if (stride == 2 && Avx512F.IsSupported)
+        {
+            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            for (; j < count && start + j * 2 + 32 <= x.Length && j + 16 <= dst.Length; j += 16)
+            {
+                ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), start + j * 2);
+                var gathered = Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref from), evens, Vector512.LoadUnsafe(ref from, 16));
+                ref float to = ref MemoryMarshal.GetReference(dst);
+                if (j + 16 > count)
+                {
+                    var keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count - j)).AsSingle();
+                    gathered = Vector512.ConditionalSelect(keep, gathered, Vector512.LoadUnsafe(ref to, (nuint)j));
+                }
+
+                gathered.StoreUnsafe(ref to, (nuint)j);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            dst[j] = x[start + j * stride];
         }
     }
 

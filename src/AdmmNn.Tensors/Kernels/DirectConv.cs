@@ -34,7 +34,18 @@ internal static class DirectConv
             Cout = cout;
             (PhaseRows, PhaseWidth) = DepthwiseConv.PhaseExtent(g);
             int phaseSize = PhaseRows * PhaseWidth;
-            ChannelFloats = g.StrideH * g.StrideW * phaseSize;
+            bool onePhase = true;
+            for (int ki = 0; ki < g.KernelH; ki++)
+            {
+                for (int kj = 0; kj < g.KernelW; kj++)
+                {
+                    onePhase &= ki * g.DilationH % g.StrideH == 0 && kj * g.DilationW % g.StrideW == 0;
+                }
+            }
+
+            // Taps that all land on phase (0, 0) (a strided 1×1): only that phase is prepared.
+            OnePhase = onePhase && g.StrideH * g.StrideW > 1;
+            ChannelFloats = (OnePhase ? 1 : g.StrideH * g.StrideW) * phaseSize;
             int used = (g.OutH - 1) * PhaseWidth + g.OutW;
             int wide = RoundUp(used, 48), narrow = RoundUp(used, 32);
             Vectors = wide <= narrow ? 3 : 2;
@@ -68,6 +79,9 @@ internal static class DirectConv
         public int PhaseRows { get; }
 
         public int PhaseWidth { get; }
+
+        /// <summary>Strided, and every tap reads phase (0, 0): only that phase is prepared.</summary>
+        public bool OnePhase { get; }
 
         /// <summary>Floats of one input channel's phases.</summary>
         public int ChannelFloats { get; }
@@ -145,10 +159,40 @@ internal static class DirectConv
         int inHW = layout.G.InH * layout.G.InW, chan = layout.ChannelFloats;
         for (int c = 0; c < layout.Cin; c++)
         {
-            DepthwiseConv.SplitPhases(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
+            if (layout.OnePhase)
+            {
+                GatherPhaseZero(image.Slice(c * inHW, inHW), layout, input.Slice(c * chan, chan));
+            }
+            else
+            {
+                DepthwiseConv.SplitPhases(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
+            }
         }
 
         input[(layout.Cin * chan)..layout.InputFloats].Clear();
+    }
+
+    /// <summary>Phase (0, 0) of the zero-padded plane: padded pixel (i·sh, j·sw) at i·PhaseWidth + j.</summary>
+    private static void GatherPhaseZero(ReadOnlySpan<float> plane, Layout layout, Span<float> phase)
+    {
+        var g = layout.G;
+        int pw = layout.PhaseWidth, sh = g.StrideH, sw = g.StrideW;
+        phase.Clear();
+        int q0 = g.PadLeft, q1 = Math.Min(pw * sw, g.PadLeft + g.InW);
+        int jLo = (q0 + sw - 1) / sw, jHi = Math.Min(pw, (q1 + sw - 1) / sw);
+        if (jHi <= jLo)
+        {
+            return;
+        }
+
+        for (int i = 0; i < layout.PhaseRows; i++)
+        {
+            int ih = i * sh - g.PadTop;
+            if (ih >= 0 && ih < g.InH)
+            {
+                DepthwiseConv.GatherStrided(plane, ih * g.InW + jLo * sw - q0, sw, phase[(i * pw + jLo)..], jHi - jLo);
+            }
+        }
     }
 
     /// <summary>

@@ -2,11 +2,24 @@ using AdmmNn.Tensors.Kernels;
 
 namespace AdmmNn.Tensors.Ops;
 
-/// <summary>Which shapes run the direct kernel instead of im2col + GEMM (measured: docs/engine-kernels.md).</summary>
+/// <summary>
+/// Which convolutions run the direct kernel (<see cref="DirectConv"/>) instead of im2col + GEMM. Measured per shape with
+/// <c>benchmarks -- conv-kernels</c> (docs/engine-kernels.md): the direct kernel wins on k×k kernels (k &gt; 1) with up to
+/// 64 output channels per group, except when few output channels meet a short reduction: with 64 output channels and
+/// K = Cin·kh·kw = 27 (resnet18's 3-channel stem) the GEMM's 64-row panels are as fast. 1×1 convolutions (any stride)
+/// stay on the GEMM, which reads the image (or its strided copy) directly.
+/// </summary>
 internal static class ConvAlgorithmRule
 {
+    /// <summary>Most output channels per group the direct kernel takes.</summary>
+    public const int MaxOutputChannels = 64;
+
     public static bool PrefersDirect(ConvPlan plan) => PrefersDirect(plan.Cg, plan.CoutG, plan.G);
 
     /// <summary>The rule on the shape alone: <paramref name="cin"/> and <paramref name="cout"/> channels per group.</summary>
-    public static bool PrefersDirect(int cin, int cout, in ConvShape g) => g.KernelH * g.KernelW > 1 && cout <= 64;
+    public static bool PrefersDirect(int cin, int cout, in ConvShape g)
+    {
+        int taps = g.KernelH * g.KernelW;
+        return taps > 1 && cout <= MaxOutputChannels && (cout <= 32 || cin * taps >= 64);
+    }
 }

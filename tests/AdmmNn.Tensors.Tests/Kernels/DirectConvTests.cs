@@ -122,6 +122,25 @@ public sealed class DirectConvTests
         AssertClose(Expected(c, x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
     }
 
+    /// <summary>Strided shapes whose taps all read phase (0, 0) (1×1 stride 2; 3×1 with dilation 2, stride 2): only that phase is prepared.</summary>
+    [Theory]
+    [InlineData(1, 1, 1, 0, 1)]
+    [InlineData(3, 1, 2, 1, 3)]
+    [InlineData(1, 1, 1, 1, 2)]
+    public void Strided_taps_on_one_phase_match_the_reference(int kh, int kw, int dilation, int pad, int n)
+    {
+        if (!DirectConv.IsSupported)
+        {
+            return;
+        }
+
+        var r = new Random(kh * 10 + pad);
+        var c = new Case(n, 13, 10, 29, 35, kh, kw, 2, 2, pad, pad, pad, pad, dilation, dilation);
+        Assert.True(new DirectConv.Layout(c.Shape, c.Cin, c.Cout).OnePhase);
+        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * kh * kw), bias = RandomFloats(r, c.Cout);
+        AssertClose(Expected(c, x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
+    }
+
     /// <summary>The epilogue (residual add, then clamp) and the accumulate mode (y += conv) used by the input gradient.</summary>
     [Fact]
     public void Epilogue_and_accumulate_match_the_reference()

@@ -110,6 +110,9 @@ internal static class DirectConv
         /// <summary>Floats of one worker's output staging (8 channels × <see cref="Positions"/>).</summary>
         public int StagingFloats => ChannelBlock * Positions;
 
+        /// <summary>Floats of one image's output gradient laid on the phase grid (<see cref="PrepareGrid"/>).</summary>
+        public int GridFloats => Cout * Positions;
+
         /// <summary>Multiply-adds per image actually issued (including padded channels and dropped positions).</summary>
         public long IssuedMacs => (long)Blocks * ChannelBlock * Positions * K;
     }
@@ -170,6 +173,59 @@ internal static class DirectConv
         }
 
         input[(layout.Cin * chan)..layout.InputFloats].Clear();
+    }
+
+    /// <summary>
+    /// Lays one image's output gradient (Cout planes of OutH·OutW) on the phase grid the forward computes on: row oh at
+    /// oh·PhaseWidth, zeros in the dropped columns and the tail, so a weight gradient is a plain dot product over it.
+    /// </summary>
+    public static void PrepareGrid(Layout layout, ReadOnlySpan<float> dy, Span<float> grid)
+    {
+        int positions = layout.Positions, outH = layout.G.OutH, outW = layout.G.OutW, pw = layout.PhaseWidth;
+        grid[..layout.GridFloats].Clear();
+        for (int co = 0; co < layout.Cout; co++)
+        {
+            for (int oh = 0; oh < outH; oh++)
+            {
+                dy.Slice((co * outH + oh) * outW, outW).CopyTo(grid.Slice(co * positions + oh * pw, outW));
+            }
+        }
+    }
+
+    /// <summary>
+    /// dW[co, k] += Σ over positions of grid[co] · input[offset k + position] for one image (<paramref name="input"/> from
+    /// <see cref="PrepareInput"/>, <paramref name="grid"/> from <see cref="PrepareGrid"/>): no column matrix. Tiles of 4
+    /// channels × 6 taps accumulate 16 positions per FMA and are summed once at the end; each dW entry's order of
+    /// summation is fixed by the shape.
+    /// </summary>
+    public static unsafe void AccumulateWeightGradient(Layout layout, ReadOnlySpan<float> input, ReadOnlySpan<float> grid, Span<float> dw)
+    {
+        int k = layout.K, cout = layout.Cout, positions = layout.Positions;
+        if (input.Length < layout.InputFloats || grid.Length < layout.GridFloats || dw.Length < cout * k)
+        {
+            throw new ArgumentException("DirectConv.AccumulateWeightGradient: a buffer is smaller than the layout needs.");
+        }
+
+        int coMain = cout / 4 * 4, kMain = k / 6 * 6;
+        fixed (float* ip = input, gp = grid, dp = dw)
+        fixed (int* op = layout.Offsets)
+        {
+            for (int co = 0; co < coMain; co += 4)
+            {
+                for (int t = 0; t < kMain; t += 6)
+                {
+                    WeightTile(ip, op + t, gp + (nint)co * positions, positions, dp + (nint)co * k + t, k);
+                }
+            }
+        }
+
+        for (int co = 0; co < cout; co++)
+        {
+            for (int t = co < coMain ? kMain : 0; t < k; t++)
+            {
+                dw[co * k + t] += System.Numerics.Tensors.TensorPrimitives.Dot(grid.Slice(co * positions, positions), input.Slice(layout.Offsets[t], positions));
+            }
+        }
     }
 
     /// <summary>Phase (0, 0) of the zero-padded plane: padded pixel (i·sh, j·sw) at i·PhaseWidth + j.</summary>
@@ -403,6 +459,85 @@ internal static class DirectConv
         c6_1.Store(output + 6 * (nint)outStride + 16);
         c7_0.Store(output + 7 * (nint)outStride + 0);
         c7_1.Store(output + 7 * (nint)outStride + 16);
+    }
+
+
+    /// <summary>dW tile: 4 output channels × 6 taps, each the dot product of a channel's dY grid with the input at the tap's offset over all positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WeightTile(float* input, int* offsets, float* dy, int positions, float* dw, int k)
+    {
+        Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default;
+        Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default, a1_4 = default, a1_5 = default;
+        Vector512<float> a2_0 = default, a2_1 = default, a2_2 = default, a2_3 = default, a2_4 = default, a2_5 = default;
+        Vector512<float> a3_0 = default, a3_1 = default, a3_2 = default, a3_3 = default, a3_4 = default, a3_5 = default;
+        float* x0 = input + offsets[0];
+        float* x1 = input + offsets[1];
+        float* x2 = input + offsets[2];
+        float* x3 = input + offsets[3];
+        float* x4 = input + offsets[4];
+        float* x5 = input + offsets[5];
+        for (int p = 0; p < positions; p += 16)
+        {
+            Vector512<float> d0 = Vector512.Load(dy + 0 * (nint)positions + p);
+            Vector512<float> d1 = Vector512.Load(dy + 1 * (nint)positions + p);
+            Vector512<float> d2 = Vector512.Load(dy + 2 * (nint)positions + p);
+            Vector512<float> d3 = Vector512.Load(dy + 3 * (nint)positions + p);
+            Vector512<float> v0 = Vector512.Load(x0 + p);
+            a0_0 = Vector512.FusedMultiplyAdd(d0, v0, a0_0);
+            a1_0 = Vector512.FusedMultiplyAdd(d1, v0, a1_0);
+            a2_0 = Vector512.FusedMultiplyAdd(d2, v0, a2_0);
+            a3_0 = Vector512.FusedMultiplyAdd(d3, v0, a3_0);
+            Vector512<float> v1 = Vector512.Load(x1 + p);
+            a0_1 = Vector512.FusedMultiplyAdd(d0, v1, a0_1);
+            a1_1 = Vector512.FusedMultiplyAdd(d1, v1, a1_1);
+            a2_1 = Vector512.FusedMultiplyAdd(d2, v1, a2_1);
+            a3_1 = Vector512.FusedMultiplyAdd(d3, v1, a3_1);
+            Vector512<float> v2 = Vector512.Load(x2 + p);
+            a0_2 = Vector512.FusedMultiplyAdd(d0, v2, a0_2);
+            a1_2 = Vector512.FusedMultiplyAdd(d1, v2, a1_2);
+            a2_2 = Vector512.FusedMultiplyAdd(d2, v2, a2_2);
+            a3_2 = Vector512.FusedMultiplyAdd(d3, v2, a3_2);
+            Vector512<float> v3 = Vector512.Load(x3 + p);
+            a0_3 = Vector512.FusedMultiplyAdd(d0, v3, a0_3);
+            a1_3 = Vector512.FusedMultiplyAdd(d1, v3, a1_3);
+            a2_3 = Vector512.FusedMultiplyAdd(d2, v3, a2_3);
+            a3_3 = Vector512.FusedMultiplyAdd(d3, v3, a3_3);
+            Vector512<float> v4 = Vector512.Load(x4 + p);
+            a0_4 = Vector512.FusedMultiplyAdd(d0, v4, a0_4);
+            a1_4 = Vector512.FusedMultiplyAdd(d1, v4, a1_4);
+            a2_4 = Vector512.FusedMultiplyAdd(d2, v4, a2_4);
+            a3_4 = Vector512.FusedMultiplyAdd(d3, v4, a3_4);
+            Vector512<float> v5 = Vector512.Load(x5 + p);
+            a0_5 = Vector512.FusedMultiplyAdd(d0, v5, a0_5);
+            a1_5 = Vector512.FusedMultiplyAdd(d1, v5, a1_5);
+            a2_5 = Vector512.FusedMultiplyAdd(d2, v5, a2_5);
+            a3_5 = Vector512.FusedMultiplyAdd(d3, v5, a3_5);
+        }
+
+        dw[0 * (nint)k + 0] += Vector512.Sum(a0_0);
+        dw[0 * (nint)k + 1] += Vector512.Sum(a0_1);
+        dw[0 * (nint)k + 2] += Vector512.Sum(a0_2);
+        dw[0 * (nint)k + 3] += Vector512.Sum(a0_3);
+        dw[0 * (nint)k + 4] += Vector512.Sum(a0_4);
+        dw[0 * (nint)k + 5] += Vector512.Sum(a0_5);
+        dw[1 * (nint)k + 0] += Vector512.Sum(a1_0);
+        dw[1 * (nint)k + 1] += Vector512.Sum(a1_1);
+        dw[1 * (nint)k + 2] += Vector512.Sum(a1_2);
+        dw[1 * (nint)k + 3] += Vector512.Sum(a1_3);
+        dw[1 * (nint)k + 4] += Vector512.Sum(a1_4);
+        dw[1 * (nint)k + 5] += Vector512.Sum(a1_5);
+        dw[2 * (nint)k + 0] += Vector512.Sum(a2_0);
+        dw[2 * (nint)k + 1] += Vector512.Sum(a2_1);
+        dw[2 * (nint)k + 2] += Vector512.Sum(a2_2);
+        dw[2 * (nint)k + 3] += Vector512.Sum(a2_3);
+        dw[2 * (nint)k + 4] += Vector512.Sum(a2_4);
+        dw[2 * (nint)k + 5] += Vector512.Sum(a2_5);
+        dw[3 * (nint)k + 0] += Vector512.Sum(a3_0);
+        dw[3 * (nint)k + 1] += Vector512.Sum(a3_1);
+        dw[3 * (nint)k + 2] += Vector512.Sum(a3_2);
+        dw[3 * (nint)k + 3] += Vector512.Sum(a3_3);
+        dw[3 * (nint)k + 4] += Vector512.Sum(a3_4);
+        dw[3 * (nint)k + 5] += Vector512.Sum(a3_5);
     }
 
 }

@@ -208,10 +208,77 @@ internal sealed class ConvOp : NodeOp
             dx = null;
         }
 
-        var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
-        float[]? wt = dx is not null && plan.IsAligned ? TransposedWeights(plan, wd) : null;
         float[][]? dwParts = dw is null ? null : _workspace.Partials(plan.Chunks, dw.Length, 0);
         float[][]? dbParts = db is null ? null : _workspace.Partials(plan.Chunks, db.Length, 1);
+        float[][]? chunkDw = dwParts, chunkDb = dbParts;
+        if (dwParts is not null && UsesDirect(plan))
+        {
+            // dW (and db) per chunk straight from the phase-split input and dY on the forward's grid (no columns);
+            // the chunk loop below then does only what is left of dX.
+            DirectBackwardWeights(plan, xd, dyd, dwParts, dbParts, threads);
+            chunkDw = chunkDb = null;
+        }
+
+        if (dx is not null || chunkDw is not null || chunkDb is not null)
+        {
+            BackwardChunks(plan, xd, wd, dyd, dx, chunkDw, chunkDb, threads);
+        }
+
+        // Reduce per-chunk partial sums in chunk order (deterministic for any thread count).
+        if (dw is not null)
+        {
+            for (int c = 0; c < plan.Chunks; c++)
+            {
+                TensorPrimitives.Add(dw, dwParts![c].AsSpan(0, dw.Length), dw);
+            }
+        }
+
+        if (db is not null)
+        {
+            for (int c = 0; c < plan.Chunks; c++)
+            {
+                TensorPrimitives.Add(db, dbParts![c].AsSpan(0, db.Length), db);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Weight and bias gradients per chunk on the direct kernel: each chunk walks its images in order, adding each
+    /// image's dW into the chunk's partial (reduced in chunk order by the caller, as on the GEMM path).
+    /// </summary>
+    private void DirectBackwardWeights(ConvPlan plan, float[] xd, float[] dyd, float[][] dwParts, float[][]? dbParts, int threads)
+    {
+        var layout = DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout);
+        var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), layout.InputFloats, layout.GridFloats);
+        int inSize = plan.Cin * plan.InHW, outSize = plan.Cout * plan.OutHW, ohw = plan.OutHW;
+        Workers.For(plan.Chunks, layout.IssuedMacs * plan.PerChunk, threads, (chunk, worker) =>
+        {
+            var (n0, nc) = plan.ChunkRange(chunk);
+            Span<float> part = dwParts[chunk].AsSpan(0, plan.Cout * layout.K);
+            part.Clear();
+            for (int i = 0; i < nc; i++)
+            {
+                ReadOnlySpan<float> dyi = dyd.AsSpan((n0 + i) * outSize, outSize);
+                DirectConv.PrepareInput(layout, xd.AsSpan((n0 + i) * inSize, inSize), buffers.Col[worker]);
+                DirectConv.PrepareGrid(layout, dyi, buffers.Tmp[worker]);
+                DirectConv.AccumulateWeightGradient(layout, buffers.Col[worker], buffers.Tmp[worker], part);
+                if (dbParts is not null)
+                {
+                    for (int co = 0; co < plan.Cout; co++)
+                    {
+                        float sum = TensorPrimitives.Sum(dyi.Slice(co * ohw, ohw));
+                        dbParts[chunk][co] = i == 0 ? sum : dbParts[chunk][co] + sum;
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>The im2col + GEMM backward per chunk of images: whichever of dX, dW and db partials are not null.</summary>
+    private void BackwardChunks(ConvPlan plan, float[] xd, float[] wd, float[] dyd, float[]? dx, float[][]? dwParts, float[][]? dbParts, int threads)
+    {
+        var buffers = _workspace.Get(Math.Min(threads, plan.Chunks), plan.ColSize, plan.OutChunkSize);
+        float[]? wt = dx is not null && plan.IsAligned ? TransposedWeights(plan, wd) : null;
         Workers.For(plan.Chunks, long.MaxValue / Math.Max(1, plan.Chunks), threads, (chunk, worker) =>
         {
             var (n0, nc) = plan.ChunkRange(chunk);
@@ -290,23 +357,6 @@ internal sealed class ConvOp : NodeOp
                 }
             }
         });
-
-        // Reduce per-chunk partial sums in chunk order (deterministic for any thread count).
-        if (dw is not null)
-        {
-            for (int c = 0; c < plan.Chunks; c++)
-            {
-                TensorPrimitives.Add(dw, dwParts![c].AsSpan(0, dw.Length), dw);
-            }
-        }
-
-        if (db is not null)
-        {
-            for (int c = 0; c < plan.Chunks; c++)
-            {
-                TensorPrimitives.Add(db, dbParts![c].AsSpan(0, db.Length), db);
-            }
-        }
     }
 
     /// <summary>Which forward kernel runs a non-grouped convolution; <see cref="ConvAlgorithm.Auto"/> (the default) chooses per shape.</summary>

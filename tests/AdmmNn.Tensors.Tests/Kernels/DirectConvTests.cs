@@ -162,6 +162,59 @@ public sealed class DirectConvTests
         AssertClose(new DTensor(conv.V.Select((v, i) => v + residual[i]).ToArray(), conv.S), summed, "accumulate");
     }
 
+    /// <summary>The weight gradient (dW = Σ dY ⊗ shifted X, no column matrix) against a double-precision loop, on random shapes.</summary>
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    [InlineData(24)]
+    [InlineData(25)]
+    [InlineData(26)]
+    [InlineData(27)]
+    [InlineData(28)]
+    public void Weight_gradient_matches_the_reference(int seed)
+    {
+        if (!DirectConv.IsSupported)
+        {
+            return;
+        }
+
+        var r = new Random(seed);
+        var c = seed == 21 ? new Case(2, 16, 16, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1) : RandomCase(r);
+        int outHW = c.OutH * c.OutW, k = c.Cin * c.Kh * c.Kw;
+        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), dy = RandomFloats(r, c.N * c.Cout * outHW);
+        var expected = new double[c.Cout * k];
+        for (int n = 0; n < c.N; n++)
+        for (int co = 0; co < c.Cout; co++)
+        for (int ci = 0; ci < c.Cin; ci++)
+        for (int ki = 0; ki < c.Kh; ki++)
+        for (int kj = 0; kj < c.Kw; kj++)
+        for (int oh = 0; oh < c.OutH; oh++)
+        for (int ow = 0; ow < c.OutW; ow++)
+        {
+            int ih = oh * c.Sh - c.Pt + ki * c.Dh, iw = ow * c.Sw - c.Pl + kj * c.Dw;
+            if (ih >= 0 && ih < c.H && iw >= 0 && iw < c.W)
+            {
+                expected[co * k + (ci * c.Kh + ki) * c.Kw + kj] += (double)dy[(n * c.Cout + co) * outHW + oh * c.OutW + ow] * x[((n * c.Cin + ci) * c.H + ih) * c.W + iw];
+            }
+        }
+
+        var layout = new DirectConv.Layout(c.Shape, c.Cin, c.Cout);
+        var input = new float[layout.InputFloats];
+        var grid = new float[layout.GridFloats];
+        var dw = new float[c.Cout * k];
+        int inSize = c.Cin * c.H * c.W;
+        for (int n = 0; n < c.N; n++)
+        {
+            Array.Fill(grid, float.NaN);
+            DirectConv.PrepareInput(layout, x.AsSpan(n * inSize, inSize), input);
+            DirectConv.PrepareGrid(layout, dy.AsSpan(n * c.Cout * outHW, c.Cout * outHW), grid);
+            DirectConv.AccumulateWeightGradient(layout, input, grid, dw);
+        }
+
+        AssertClose(new DTensor(expected, [c.Cout, k]), dw, c.ToString());
+    }
+
     /// <summary>Splitting an image's output-channel blocks across work items changes nothing, bit for bit.</summary>
     [Fact]
     public void Results_do_not_depend_on_how_blocks_are_split()

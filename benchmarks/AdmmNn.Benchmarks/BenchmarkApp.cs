@@ -31,6 +31,13 @@ public static class BenchmarkApp
         }
 
         bool quick = args.Contains("--quick");
+        // ADMMNN_CONV=im2col|direct|auto forces the convolution kernel (A/B runs of the per-shape rule on a busy machine).
+        if (Environment.GetEnvironmentVariable("ADMMNN_CONV") is { Length: > 0 } conv)
+        {
+            AdmmNn.Tensors.Ops.ConvOp.Algorithm = Enum.Parse<AdmmNn.Tensors.Ops.ConvAlgorithm>(conv, ignoreCase: true);
+            Console.WriteLine($"ADMMNN_CONV={conv}: convolution kernel forced to {AdmmNn.Tensors.Ops.ConvOp.Algorithm}");
+        }
+
         switch (args[0])
         {
             case "break-even":

@@ -14,6 +14,19 @@ internal static class ConvAlgorithmRule
     /// <summary>Most output channels per group the direct kernel takes.</summary>
     public const int MaxOutputChannels = 64;
 
+    /// <summary>
+    /// Multiply-adds per image below which a small batch (fewer than two images per thread) is not split across the
+    /// threads by output channels: waking a worker for LeNet-5's 1.6M-MAC conv2 at batch 1 cost more CPU than it saved.
+    /// </summary>
+    public const long SplitImageMacs = 4_000_000;
+
+    /// <summary>
+    /// The weight gradient also runs on the direct kernel when its 4-channel × 6-tap tiles cover the output channels and
+    /// each tile's sum runs over at least 192 positions (its final horizontal sums are then a small share): resnet-small's
+    /// 28² and 14² planes, not LeNet-5's 8×8 conv2 (LeNet-5 training fell 6 % with it there).
+    /// </summary>
+    public static bool PrefersDirectWeightGradient(DirectConv.Layout layout) => layout.Cout % 4 == 0 && layout.Positions >= 192;
+
     public static bool PrefersDirect(ConvPlan plan) => PrefersDirect(plan.Cg, plan.CoutG, plan.G);
 
     /// <summary>The rule on the shape alone: <paramref name="cin"/> and <paramref name="cout"/> channels per group.</summary>

@@ -211,7 +211,7 @@ internal sealed class ConvOp : NodeOp
         float[][]? dwParts = dw is null ? null : _workspace.Partials(plan.Chunks, dw.Length, 0);
         float[][]? dbParts = db is null ? null : _workspace.Partials(plan.Chunks, db.Length, 1);
         float[][]? chunkDw = dwParts, chunkDb = dbParts;
-        if (dwParts is not null && UsesDirect(plan))
+        if (dwParts is not null && UsesDirect(plan) && ConvAlgorithmRule.PrefersDirectWeightGradient(DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout)))
         {
             // dW (and db) per chunk straight from the phase-split input and dY on the forward's grid (no columns);
             // the chunk loop below then does only what is left of dX.
@@ -407,8 +407,8 @@ internal sealed class ConvOp : NodeOp
 
     /// <summary>
     /// Direct (implicit-GEMM) forward: work items are (image, group of output-channel blocks); with at least two images
-    /// per thread each item is a whole image, else an image's blocks are split across the threads (each item then
-    /// prepares its own copy of the image). Every output is computed by one item in one order: thread-count independent.
+    /// per thread (or a small image) each item is a whole image, else an image's blocks are split across the threads
+    /// (each item then prepares its own copy of the image). Every output is computed by one item in one order: thread-count independent.
     /// </summary>
     private void DirectForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
     {
@@ -426,7 +426,7 @@ internal sealed class ConvOp : NodeOp
     private void RunDirect(DirectConv.Layout layout, int n, float[] xd, int inSize, float[] packed, float[] packedBias, float[] yd, int outSize,
         ConvEpilogue epilogue, bool accumulate, int threads)
     {
-        int splits = n >= 2 * threads ? 1 : Math.Min(layout.Blocks, threads);
+        int splits = n >= 2 * threads || layout.IssuedMacs < ConvAlgorithmRule.SplitImageMacs ? 1 : Math.Min(layout.Blocks, threads);
         int items = n * splits;
         var buffers = _workspace.Get(Math.Min(threads, items), layout.InputFloats, layout.StagingFloats);
         Workers.For(items, layout.IssuedMacs / splits, threads, (item, worker) =>

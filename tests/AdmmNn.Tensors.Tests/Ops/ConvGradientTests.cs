@@ -105,9 +105,14 @@ public sealed class ConvGradientTests
     [InlineData(2, 9, 20, 15, 2)]
     [InlineData(3, 16, 16, 10, 1)]
     [InlineData(1, 17, 13, 8, 2)]
+    [InlineData(2, 8, 16, 16, 1)]
+    [InlineData(2, 5, 8, 27, 2)]
     public void Direct_kernel_shapes(int n, int cin, int cout, int size, int stride)
     {
-        Assert.True(AdmmNn.Tensors.Ops.ConvAlgorithmRule.PrefersDirect(cin, cout, new AdmmNn.Tensors.Kernels.ConvShape(size, size, 0, 0, 3, 3, stride, stride, 1, 1, 1, 1)));
+        var shape = new AdmmNn.Tensors.Kernels.ConvShape(size, size + 2, (size - 1) / stride + 1, (size + 1) / stride + 1, 3, 3, stride, stride, 1, 1, 1, 1);
+        Assert.True(AdmmNn.Tensors.Ops.ConvAlgorithmRule.PrefersDirect(cin, cout, shape));
+        // The last two also take the direct weight gradient (planes of ≥ 192 grid positions, channels a multiple of 4).
+        Assert.Equal(size >= 16, AdmmNn.Tensors.Ops.ConvAlgorithmRule.PrefersDirectWeightGradient(new AdmmNn.Tensors.Kernels.DirectConv.Layout(shape, cin, cout)));
         Check([n, cin, size, size + 2], [cout, cin, 3, 3], n != 2, [stride, stride], [1, 1, 1, 1], [1, 1], 1);
     }
 

@@ -107,18 +107,22 @@ public sealed class PeTernaryProjection : IWeightProjection
     /// <inheritdoc />
     public void Project(ReadOnlySpan<float> input, Span<float> output)
     {
-        var groups = Groups(input);
+        var groups = SortedGroup.Build(input, GroupCount, GroupOf);
         var result = Scope == TernaryScaleScope.Group ? ProjectPerGroup(groups) : ProjectPerLayer(groups);
-        var n = input.Length;
-        var values = new float[n];
+        Write(groups, result, input, output);
+    }
+
+    /// <summary>Writes ±scale at each kept group's <see cref="Outcome.Counts"/> largest magnitudes and 0 elsewhere.</summary>
+    internal static void Write(SortedGroup[] groups, Outcome result, ReadOnlySpan<float> input, Span<float> output)
+    {
+        var values = new float[input.Length];
         for (var g = 0; g < groups.Length; g++)
         {
             if (!result.Keep[g]) continue;
             var a = result.Scales[g];
             var group = groups[g];
-            for (var j = 0; j < group.Count; j++)
+            for (var j = 0; j < Math.Min(group.Count, result.Counts[g]); j++)
             {
-                if (j >= result.Counts[g]) break;
                 var i = group.Indices[j];
                 values[i] = input[i] < 0 ? -a : a;
             }
@@ -126,7 +130,8 @@ public sealed class PeTernaryProjection : IWeightProjection
         values.CopyTo(output);
     }
 
-    private sealed record Outcome(bool[] Keep, float[] Scales, int[] Counts);
+    /// <summary>Per group: kept, its scale, and how many of its largest magnitudes are nonzero.</summary>
+    internal sealed record Outcome(bool[] Keep, float[] Scales, int[] Counts);
 
     private Outcome ProjectPerGroup(SortedGroup[] groups)
     {
@@ -163,13 +168,22 @@ public sealed class PeTernaryProjection : IWeightProjection
 
         // The best support may be found at a = 0 (all nonzeros of the top-k groups, e.g. when all magnitudes are equal).
         if (new LayerScaleSearch(this, groups, k).BestSupportScale(2 * max) is not { } bestA) return new Outcome(keep, scales, counts);
-        // The support found at bestA: the top-k groups there, their magnitudes above bestA/2, a = their mean.
+        return SupportAt(groups, bestA, k);
+    }
+
+    /// <summary>The support a scale <paramref name="a"/> picks: the top-k groups at a, their magnitudes above a/2, with
+    /// one scale, their mean.</summary>
+    internal Outcome SupportAt(SortedGroup[] groups, double a, int k)
+    {
+        var keep = new bool[groups.Length];
+        var scales = new float[groups.Length];
+        var counts = new int[groups.Length];
         double sum = 0;
         var total = 0;
-        foreach (var g in TopSet(Phi(groups, bestA), k))
+        foreach (var g in TopScores.TopSet(Phi(groups, a), k))
         {
             keep[g] = true;
-            counts[g] = groups[g].CountAbove(bestA / 2);
+            counts[g] = groups[g].CountAbove(a / 2);
             sum += groups[g].Prefix[counts[g]];
             total += counts[g];
         }
@@ -238,7 +252,7 @@ public sealed class PeTernaryProjection : IWeightProjection
             }
             double p = 0;
             long c = 0;
-            foreach (var g in TopSet(_phi, k))
+            foreach (var g in TopScores.TopSet(_phi, k))
             {
                 p += groups[g].Prefix[_count[g]];
                 c += _count[g];
@@ -269,9 +283,9 @@ public sealed class PeTernaryProjection : IWeightProjection
     /// of the weights the projection writes.</summary>
     private const double RelativeTolerance = 1e-12;
 
-    private bool Allowed(int g) => _allowedGroups is null || _allowedGroups[g];
+    internal bool Allowed(int g) => _allowedGroups is null || _allowedGroups[g];
 
-    private int KeptGroups()
+    internal int KeptGroups()
     {
         var allowed = 0;
         for (var g = 0; g < GroupCount; g++) if (Allowed(g)) allowed++;
@@ -279,7 +293,7 @@ public sealed class PeTernaryProjection : IWeightProjection
     }
 
     /// <summary>φ_g(a) for every group (−∞ for groups outside a frozen structure).</summary>
-    private double[] Phi(SortedGroup[] groups, double a)
+    internal double[] Phi(SortedGroup[] groups, double a)
     {
         var phi = new double[groups.Length];
         for (var g = 0; g < groups.Length; g++)
@@ -295,110 +309,10 @@ public sealed class PeTernaryProjection : IWeightProjection
         return phi;
     }
 
-    /// <summary>The k highest scores (lower index first on ties), in O(n) by selecting the k-th value.</summary>
-    private static int[] TopSet(double[] scores, int k)
-    {
-        if (k <= 0) return [];
-        if (k >= scores.Length) return [.. Enumerable.Range(0, scores.Length)];
-        var threshold = KthLargest(scores, k);
-        var set = new List<int>(k);
-        for (var g = 0; g < scores.Length; g++) if (scores[g] > threshold) set.Add(g);
-        for (var g = 0; g < scores.Length && set.Count < k; g++) if (scores[g] == threshold) set.Add(g);
-        set.Sort();
-        return [.. set];
-    }
-
-    /// <summary>The k-th largest value (1-based), by quickselect on a copy.</summary>
-    private static double KthLargest(double[] scores, int k)
-    {
-        var a = (double[])scores.Clone();
-        int left = 0, right = a.Length - 1, target = k - 1;
-        var rng = new Random(a.Length);
-        while (true)
-        {
-            if (left == right) return a[left];
-            var pivot = a[rng.Next(left, right + 1)];
-            // Three-way partition in descending order: > pivot | == pivot | < pivot.
-            int lt = left, i = left, gt = right;
-            while (i <= gt)
-            {
-                if (a[i] > pivot)
-                {
-                    (a[lt], a[i]) = (a[i], a[lt]);
-                    lt++;
-                    i++;
-                }
-                else if (a[i] < pivot)
-                {
-                    (a[i], a[gt]) = (a[gt], a[i]);
-                    gt--;
-                }
-                else
-                {
-                    i++;
-                }
-            }
-            if (target < lt) right = lt - 1;
-            else if (target > gt) left = gt + 1;
-            else return pivot;
-        }
-    }
-
     private bool[] SelectTop(double[] scores)
     {
         var keep = new bool[scores.Length];
-        foreach (var g in TopSet(scores, KeptGroups())) keep[g] = true;
+        foreach (var g in TopScores.TopSet(scores, KeptGroups())) keep[g] = true;
         return keep;
-    }
-
-    private SortedGroup[] Groups(ReadOnlySpan<float> input)
-    {
-        var members = new List<int>[GroupCount];
-        for (var g = 0; g < members.Length; g++) members[g] = [];
-        for (var i = 0; i < input.Length; i++) members[GroupOf(i)].Add(i);
-        var groups = new SortedGroup[GroupCount];
-        for (var g = 0; g < groups.Length; g++) groups[g] = new SortedGroup(members[g], input);
-        return groups;
-    }
-
-    /// <summary>A group's weights by magnitude, largest first (lower index first on ties), with prefix sums.</summary>
-    private sealed class SortedGroup
-    {
-        public SortedGroup(List<int> members, ReadOnlySpan<float> input)
-        {
-            var mags = new double[members.Count];
-            for (var j = 0; j < mags.Length; j++) mags[j] = Math.Abs((double)input[members[j]]);
-            var order = Enumerable.Range(0, mags.Length).ToArray();
-            Array.Sort(order, (x, y) =>
-            {
-                var c = mags[y].CompareTo(mags[x]);
-                return c != 0 ? c : members[x].CompareTo(members[y]);
-            });
-            Indices = [.. order.Select(j => members[j])];
-            Magnitudes = [.. order.Select(j => mags[j])];
-            Prefix = new double[Magnitudes.Length + 1];
-            for (var j = 0; j < Magnitudes.Length; j++) Prefix[j + 1] = Prefix[j] + Magnitudes[j];
-        }
-
-        public int[] Indices { get; }
-
-        public double[] Magnitudes { get; }
-
-        public double[] Prefix { get; }
-
-        public int Count => Indices.Length;
-
-        /// <summary>How many magnitudes are strictly above <paramref name="threshold"/> (a prefix, since they are sorted).</summary>
-        public int CountAbove(double threshold)
-        {
-            int lo = 0, hi = Magnitudes.Length;
-            while (lo < hi)
-            {
-                var mid = (lo + hi) / 2;
-                if (Magnitudes[mid] > threshold) lo = mid + 1;
-                else hi = mid;
-            }
-            return lo;
-        }
     }
 }

@@ -122,7 +122,7 @@ public sealed class PeTernaryProjectionTests
         var x = seed % 2 == 1 ? RandomVector(rng, layout.Count) : MixedGroups(rng, rows, cols, groupCols);
         var fast = Apply(new PeTernaryProjection(layout, 1, groupCols, keep, TernaryScaleScope.Layer), x);
         var oracle = new float[x.Length];
-        new PeTernaryBisectionOracle(layout, 1, groupCols, keep).Project(x, oracle);
+        new PeTernaryBisectionOracle(new PeTernaryProjection(layout, 1, groupCols, keep, TernaryScaleScope.Layer)).Project(x, oracle);
         double dFast = Distance2(x, fast), dOracle = Distance2(x, oracle);
         Assert.True(Math.Abs(dFast - dOracle) <= 1e-9 * dOracle, $"fast {dFast:R} vs oracle {dOracle:R}");
         var p = new PeTernaryProjection(layout, 1, groupCols, keep, TernaryScaleScope.Layer);
@@ -139,7 +139,7 @@ public sealed class PeTernaryProjectionTests
         var allowed = Enumerable.Range(0, 500).Select(_ => rng.Next(3) > 0).ToArray();
         var fast = Apply(new PeTernaryProjection(layout, 1, 16, allowed.Count(a => a), TernaryScaleScope.Layer, allowed), x);
         var oracle = new float[x.Length];
-        new PeTernaryBisectionOracle(layout, 1, 16, allowed.Count(a => a), allowed).Project(x, oracle);
+        new PeTernaryBisectionOracle(new PeTernaryProjection(layout, 1, 16, allowed.Count(a => a), TernaryScaleScope.Layer, allowed)).Project(x, oracle);
         double dFast = Distance2(x, fast), dOracle = Distance2(x, oracle);
         Assert.True(Math.Abs(dFast - dOracle) <= 1e-9 * dOracle, $"fast {dFast:R} vs oracle {dOracle:R}");
         for (var i = 0; i < x.Length; i++) if (!allowed[i / 160 * 10 + i % 160 / 16]) Assert.Equal(0f, fast[i]);

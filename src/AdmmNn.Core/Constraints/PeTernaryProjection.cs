@@ -22,14 +22,12 @@ public enum TernaryScaleScope
 /// <para><b>Per-layer a</b>: for a fixed a > 0 each kept weight is best ±a when |w| > a/2 and 0 otherwise, so a kept
 /// group lowers the error by h_g(a) = Σ_{|w|&gt;a/2} (2a|w| − a²) = a·φ_g(a), φ_g(a) = Σ_{|w|&gt;a/2} (2|w| − a), and
 /// the best groups are the k largest φ_g(a). The projection maximizes F(a) = a·T(a), T = sum of the k largest φ_g, over
-/// a ∈ (0, 2max|w|]. For a fixed set S of groups, F_S(a) = 2aP − a²C (P, C: sum and count of S's magnitudes above a/2)
-/// is a concave quadratic between consecutive breakpoints 2|w_i|, peaking at a = P/C clamped to the piece.
-/// Branch and bound over a finds the global maximum: on [lo, hi] F is at most the sum of the k largest per-group maxima
-/// of a·φ_g(a) there. An interval is
-/// solved exactly once its top-k set is certain throughout (k groups whose φ at hi beats the (k+1)-th largest φ at lo):
-/// then F is the sum over a fixed set, scanned piece by piece between the breakpoints 2|w| of that set's weights. Other
-/// intervals are halved until solved or bounded below the best value found (intervals narrower than 1e−9·a, where two
-/// groups swap at the k-th place, are decided by their ends).</para>
+/// a ∈ (0, 2max|w|]. T is convex and decreasing (a maximum over k-sets of sums of hinges (2|w| − a)₊), so it lies below
+/// its chord on any interval, and its value at a point x comes with a feasible support (the top-k groups at x, their
+/// magnitudes above x/2: sum P, count C, worth P²/C at a = P/C) whose line 2P − aC is tangent to T at x. Best-first
+/// branch and bound over a on the chord bound finds the global maximum: an interval closes when its bound is not above
+/// the best support found, or when the tangents at its ends are one line (T is linear there). One evaluation costs
+/// O(groups · log group size); the bound's gap shrinks with the square of the interval's width.</para>
 /// Ties: groups with equal gains go to the lower index; a weight with |w| exactly a/2 goes to zero.
 /// </summary>
 public sealed class PeTernaryProjection : IWeightProjection
@@ -109,18 +107,22 @@ public sealed class PeTernaryProjection : IWeightProjection
     /// <inheritdoc />
     public void Project(ReadOnlySpan<float> input, Span<float> output)
     {
-        var groups = Groups(input);
+        var groups = SortedGroup.Build(input, GroupCount, GroupOf);
         var result = Scope == TernaryScaleScope.Group ? ProjectPerGroup(groups) : ProjectPerLayer(groups);
-        var n = input.Length;
-        var values = new float[n];
+        Write(groups, result, input, output);
+    }
+
+    /// <summary>Writes ±scale at each kept group's <see cref="Outcome.Counts"/> largest magnitudes and 0 elsewhere.</summary>
+    internal static void Write(SortedGroup[] groups, Outcome result, ReadOnlySpan<float> input, Span<float> output)
+    {
+        var values = new float[input.Length];
         for (var g = 0; g < groups.Length; g++)
         {
             if (!result.Keep[g]) continue;
             var a = result.Scales[g];
             var group = groups[g];
-            for (var j = 0; j < group.Count; j++)
+            for (var j = 0; j < Math.Min(group.Count, result.Counts[g]); j++)
             {
-                if (j >= result.Counts[g]) break;
                 var i = group.Indices[j];
                 values[i] = input[i] < 0 ? -a : a;
             }
@@ -128,7 +130,8 @@ public sealed class PeTernaryProjection : IWeightProjection
         values.CopyTo(output);
     }
 
-    private sealed record Outcome(bool[] Keep, float[] Scales, int[] Counts);
+    /// <summary>Per group: kept, its scale, and how many of its largest magnitudes are nonzero.</summary>
+    internal sealed record Outcome(bool[] Keep, float[] Scales, int[] Counts);
 
     private Outcome ProjectPerGroup(SortedGroup[] groups)
     {
@@ -163,61 +166,24 @@ public sealed class PeTernaryProjection : IWeightProjection
         var max = groups.Where((_, g) => Allowed(g)).Select(g => g.Count == 0 ? 0 : g.Magnitudes[0]).DefaultIfEmpty(0).Max();
         if (k == 0 || max <= 0) return new Outcome(keep, scales, counts);
 
-        // A good feasible value first, so the bound prunes from the start: on a grid of a, the top-k set there with its
-        // own best scale (a ternary projection of the union of its groups).
-        double bestValue = 0, bestA = 0;
-        void Offer((double Value, double A) candidate)
-        {
-            if (candidate.Value > bestValue) (bestValue, bestA) = candidate;
-        }
-        for (var step = 1; step <= 32; step++) Offer(BestOnInterval(groups, TopSet(Phi(groups, 2 * max * step / 32), k), 0, double.PositiveInfinity));
+        // The best support may be found at a = 0 (all nonzeros of the top-k groups, e.g. when all magnitudes are equal).
+        if (new LayerScaleSearch(this, groups, k).BestSupportScale(2 * max) is not { } bestA) return new Outcome(keep, scales, counts);
+        return SupportAt(groups, bestA, k);
+    }
 
-        // Each interval carries its candidate groups: a group whose φ at lo is below the k-th largest φ at hi is below the
-        // top k everywhere in the interval (φ only decreases), and so in every sub-interval; it is dropped for good.
-        var queue = new PriorityQueue<(double Lo, double Hi, int[] Candidates), double>();
-        void Push(double lo, double hi, int[] candidates)
-        {
-            if (!(hi > lo)) return;
-            if (candidates.Length > k)
-            {
-                var kth = KthLargest(PhiOf(groups, hi, candidates), k);
-                var atLo = PhiOf(groups, lo, candidates);
-                candidates = [.. candidates.Where((_, j) => atLo[j] >= kth)];
-            }
-            var maxima = new double[candidates.Length];
-            for (var j = 0; j < candidates.Length; j++) maxima[j] = GroupMaximum(groups[candidates[j]], lo, hi);
-            var bound = TopSum(maxima, k);
-            if (bound > bestValue * (1 + RelativeTolerance)) queue.Enqueue((lo, hi, candidates), -bound);
-        }
-        Push(0, 2 * max, [.. Enumerable.Range(0, groups.Length).Where(Allowed)]);
-        while (queue.TryDequeue(out var interval, out var negBound))
-        {
-            if (-negBound <= bestValue * (1 + RelativeTolerance)) break; // best-first: nothing left can beat the best
-            var (lo, hi, candidates) = interval;
-            if (DeterminedSet(groups, lo, hi, k, candidates) is { } set)
-            {
-                Offer(BestOnInterval(groups, set, lo, hi));
-                continue;
-            }
-            if (hi - lo <= 1e-9 * hi)
-            {
-                // Two groups swap at the k-th place inside an interval below float resolution: its ends decide.
-                foreach (var end in new[] { lo, hi })
-                    Offer(BestOnInterval(groups, [.. TopSet(PhiOf(groups, end, candidates), k).Select(j => candidates[j])], end, end));
-                continue;
-            }
-            var half = 0.5 * (lo + hi);
-            Push(lo, half, candidates);
-            Push(half, hi, candidates);
-        }
-        if (bestA <= 0) return new Outcome(keep, scales, counts);
-        // The support at the best a: the top-k groups there, their magnitudes above a/2, a = their mean.
+    /// <summary>The support a scale <paramref name="a"/> picks: the top-k groups at a, their magnitudes above a/2, with
+    /// one scale, their mean.</summary>
+    internal Outcome SupportAt(SortedGroup[] groups, double a, int k)
+    {
+        var keep = new bool[groups.Length];
+        var scales = new float[groups.Length];
+        var counts = new int[groups.Length];
         double sum = 0;
         var total = 0;
-        foreach (var g in TopSet(Phi(groups, bestA), k))
+        foreach (var g in TopScores.TopSet(Phi(groups, a), k))
         {
             keep[g] = true;
-            counts[g] = groups[g].CountAbove(bestA / 2);
+            counts[g] = groups[g].CountAbove(a / 2);
             sum += groups[g].Prefix[counts[g]];
             total += counts[g];
         }
@@ -226,75 +192,100 @@ public sealed class PeTernaryProjection : IWeightProjection
         return new Outcome(keep, scales, counts);
     }
 
+    /// <summary>
+    /// The per-layer scale search. T(a) = sum of the k largest φ_g(a) is convex (a maximum over k-sets of sums of the
+    /// convex hinges (2|w| − a)₊) and decreasing, so on [lo, hi] it lies below its chord: a·chord(a), a concave quadratic,
+    /// bounds F = a·T there. Evaluating T at a point x also gives a feasible support — the top-k groups at x, their
+    /// magnitudes above x/2 (sum P, count C) — worth P²/C with a = P/C, and the line 2P − aC is tangent to T at x. When the
+    /// tangents at both ends of an interval are the same line, T is that line throughout and the interval is solved.
+    /// Best-first branch and bound on this chord bound: each step costs one evaluation (O(groups · log group size)), and
+    /// the bound's gap shrinks with the square of the width, so few hundred evaluations settle a layer.
+    /// </summary>
+    private sealed class LayerScaleSearch(PeTernaryProjection owner, SortedGroup[] groups, int k)
+    {
+        private readonly double[] _phi = new double[groups.Length];
+        private readonly int[] _count = new int[groups.Length];
+        private double _bestValue;
+        private double? _bestA;
+
+        /// <summary>The point whose support is the best found (within <see cref="RelativeTolerance"/> of the optimum), or
+        /// null when every support is empty.</summary>
+        public double? BestSupportScale(double top)
+        {
+            var queue = new PriorityQueue<(Point Lo, Point Hi), double>();
+            void Push(Point lo, Point hi)
+            {
+                if (lo.C == hi.C && lo.P == hi.P) return; // one line: solved by its own support, already offered
+                if (!(hi.A - lo.A > 1e-12 * hi.A)) return; // both ends offered; F varies by ~1e-12 relative inside
+                var bound = ChordBound(lo, hi);
+                if (bound > _bestValue * (1 + RelativeTolerance)) queue.Enqueue((lo, hi), -bound);
+            }
+            // A coarse grid first, so the bound prunes from the start.
+            var points = new Point[33];
+            points[0] = Evaluate(0);
+            for (var step = 1; step <= 32; step++) points[step] = Evaluate(top * step / 32);
+            for (var step = 0; step < 32; step++) Push(points[step], points[step + 1]);
+            while (queue.TryDequeue(out var interval, out var negBound))
+            {
+                if (-negBound <= _bestValue * (1 + RelativeTolerance)) break; // best-first: nothing left can beat the best
+                var (lo, hi) = interval;
+                var mid = Evaluate(0.5 * (lo.A + hi.A));
+                Push(lo, mid);
+                Push(mid, hi);
+            }
+            return _bestA;
+        }
+
+        /// <summary>T at <paramref name="a"/> with the sum and count of its support; offers the support.</summary>
+        private Point Evaluate(double a)
+        {
+            for (var g = 0; g < groups.Length; g++)
+            {
+                if (!owner.Allowed(g))
+                {
+                    _phi[g] = double.NegativeInfinity;
+                    continue;
+                }
+                var count = groups[g].CountAbove(a / 2);
+                _count[g] = count;
+                _phi[g] = 2 * groups[g].Prefix[count] - count * a;
+            }
+            double p = 0;
+            long c = 0;
+            foreach (var g in TopScores.TopSet(_phi, k))
+            {
+                p += groups[g].Prefix[_count[g]];
+                c += _count[g];
+            }
+            if (c > 0 && p * p / c > _bestValue) (_bestValue, _bestA) = (p * p / c, a);
+            return new Point(a, p, c);
+        }
+
+        /// <summary>max over a ∈ [lo, hi] of a·chord(a), the chord of T between the two points.</summary>
+        private static double ChordBound(Point lo, Point hi)
+        {
+            double tLo = lo.T, tHi = hi.T;
+            var slope = (tHi - tLo) / (hi.A - lo.A);
+            var intercept = tLo - slope * lo.A;
+            // a·(intercept + slope·a): concave when slope < 0, peaking at −intercept / (2·slope).
+            var a = slope < 0 ? Math.Clamp(-intercept / (2 * slope), lo.A, hi.A) : hi.A;
+            return a * (intercept + slope * a);
+        }
+
+        /// <summary>T(A) = 2P − A·C: the top-k groups' magnitudes above A/2 sum to P and count C.</summary>
+        private readonly record struct Point(double A, double P, long C)
+        {
+            public double T => 2 * P - A * C;
+        }
+    }
+
     /// <summary>Gains within this relative distance of the best are not searched further: far below float32 resolution
     /// of the weights the projection writes.</summary>
     private const double RelativeTolerance = 1e-12;
 
-    /// <summary>max over a ∈ [lo, hi] of a·φ_g(a) for one group.</summary>
-    private static double GroupMaximum(SortedGroup group, double lo, double hi) => BestScale(group.Magnitudes, lo, hi).Value;
+    internal bool Allowed(int g) => _allowedGroups is null || _allowedGroups[g];
 
-    /// <summary>
-    /// The top-k set when it is the same for every a in [lo, hi]: φ only decreases, so the (k+1)-th largest φ anywhere
-    /// in the interval is at most its value at lo, and a group whose φ at hi beats that is in the top k throughout.
-    /// Null when fewer than k groups are certain. Groups outside <paramref name="candidates"/> are below the top k there.
-    /// </summary>
-    private static int[]? DeterminedSet(SortedGroup[] groups, double lo, double hi, int k, int[] candidates)
-    {
-        if (k >= candidates.Length) return candidates;
-        var next = KthLargest(PhiOf(groups, lo, candidates), k + 1);
-        var atHi = PhiOf(groups, hi, candidates);
-        var certain = new List<int>();
-        for (var j = 0; j < candidates.Length; j++) if (atHi[j] > next) certain.Add(candidates[j]);
-        return certain.Count == k ? [.. certain] : null;
-    }
-
-    /// <summary>φ_g(a) for the listed groups, in their order.</summary>
-    private static double[] PhiOf(SortedGroup[] groups, double a, int[] candidates)
-    {
-        var phi = new double[candidates.Length];
-        for (var j = 0; j < candidates.Length; j++)
-        {
-            var group = groups[candidates[j]];
-            var count = group.CountAbove(a / 2);
-            phi[j] = 2 * group.Prefix[count] - count * a;
-        }
-        return phi;
-    }
-
-    /// <summary>
-    /// max over a ∈ [lo, hi] of Σ_{g∈set} a·φ_g(a) = 2aP(a) − a²C(a) (P, C: sum and count of the set's magnitudes above
-    /// a/2): on each piece between consecutive breakpoints 2m the quadratic peaks at P/C, clamped to the piece.
-    /// </summary>
-    private static (double Value, double A) BestOnInterval(SortedGroup[] groups, int[] set, double lo, double hi)
-    {
-        var mags = set.SelectMany(g => groups[g].Magnitudes).ToArray();
-        Array.Sort(mags);
-        Array.Reverse(mags);
-        return BestScale(mags, lo, hi);
-    }
-
-    /// <summary>max over a ∈ [lo, hi] of 2aP(a) − a²C(a) for magnitudes sorted largest first, and the a reaching it.</summary>
-    private static (double Value, double A) BestScale(double[] mags, double lo, double hi)
-    {
-        double bestValue = 0, bestA = 0, p = 0;
-        for (var j = 0; j < mags.Length && mags[j] > 0; j++)
-        {
-            // With the first j+1 magnitudes above a/2: a ∈ [2·m_{j+1}, 2·m_j] (the next one at or below a/2).
-            p += mags[j];
-            var c = j + 1;
-            var top = Math.Min(hi, 2 * mags[j]);
-            var bottom = Math.Max(lo, j + 1 < mags.Length ? 2 * mags[j + 1] : 0);
-            if (bottom > top) continue;
-            var a = Math.Clamp(p / c, bottom, top);
-            var value = 2 * a * p - a * a * c;
-            if (value > bestValue) (bestValue, bestA) = (value, a);
-        }
-        return (bestValue, bestA);
-    }
-
-    private bool Allowed(int g) => _allowedGroups is null || _allowedGroups[g];
-
-    private int KeptGroups()
+    internal int KeptGroups()
     {
         var allowed = 0;
         for (var g = 0; g < GroupCount; g++) if (Allowed(g)) allowed++;
@@ -302,7 +293,7 @@ public sealed class PeTernaryProjection : IWeightProjection
     }
 
     /// <summary>φ_g(a) for every group (−∞ for groups outside a frozen structure).</summary>
-    private double[] Phi(SortedGroup[] groups, double a)
+    internal double[] Phi(SortedGroup[] groups, double a)
     {
         var phi = new double[groups.Length];
         for (var g = 0; g < groups.Length; g++)
@@ -318,117 +309,10 @@ public sealed class PeTernaryProjection : IWeightProjection
         return phi;
     }
 
-    private static double TopSum(double[] scores, int k)
-    {
-        double sum = 0;
-        foreach (var g in TopSet(scores, k)) sum += scores[g];
-        return sum;
-    }
-
-    /// <summary>The k highest scores (lower index first on ties), in O(n) by selecting the k-th value.</summary>
-    private static int[] TopSet(double[] scores, int k)
-    {
-        if (k <= 0) return [];
-        if (k >= scores.Length) return [.. Enumerable.Range(0, scores.Length)];
-        var threshold = KthLargest(scores, k);
-        var set = new List<int>(k);
-        for (var g = 0; g < scores.Length; g++) if (scores[g] > threshold) set.Add(g);
-        for (var g = 0; g < scores.Length && set.Count < k; g++) if (scores[g] == threshold) set.Add(g);
-        set.Sort();
-        return [.. set];
-    }
-
-    /// <summary>The k-th largest value (1-based), by quickselect on a copy.</summary>
-    private static double KthLargest(double[] scores, int k)
-    {
-        var a = (double[])scores.Clone();
-        int left = 0, right = a.Length - 1, target = k - 1;
-        var rng = new Random(a.Length);
-        while (true)
-        {
-            if (left == right) return a[left];
-            var pivot = a[rng.Next(left, right + 1)];
-            // Three-way partition in descending order: > pivot | == pivot | < pivot.
-            int lt = left, i = left, gt = right;
-            while (i <= gt)
-            {
-                if (a[i] > pivot)
-                {
-                    (a[lt], a[i]) = (a[i], a[lt]);
-                    lt++;
-                    i++;
-                }
-                else if (a[i] < pivot)
-                {
-                    (a[i], a[gt]) = (a[gt], a[i]);
-                    gt--;
-                }
-                else
-                {
-                    i++;
-                }
-            }
-            if (target < lt) right = lt - 1;
-            else if (target > gt) left = gt + 1;
-            else return pivot;
-        }
-    }
-
     private bool[] SelectTop(double[] scores)
     {
         var keep = new bool[scores.Length];
-        foreach (var g in TopSet(scores, KeptGroups())) keep[g] = true;
+        foreach (var g in TopScores.TopSet(scores, KeptGroups())) keep[g] = true;
         return keep;
-    }
-
-    private SortedGroup[] Groups(ReadOnlySpan<float> input)
-    {
-        var members = new List<int>[GroupCount];
-        for (var g = 0; g < members.Length; g++) members[g] = [];
-        for (var i = 0; i < input.Length; i++) members[GroupOf(i)].Add(i);
-        var groups = new SortedGroup[GroupCount];
-        for (var g = 0; g < groups.Length; g++) groups[g] = new SortedGroup(members[g], input);
-        return groups;
-    }
-
-    /// <summary>A group's weights by magnitude, largest first (lower index first on ties), with prefix sums.</summary>
-    private sealed class SortedGroup
-    {
-        public SortedGroup(List<int> members, ReadOnlySpan<float> input)
-        {
-            var mags = new double[members.Count];
-            for (var j = 0; j < mags.Length; j++) mags[j] = Math.Abs((double)input[members[j]]);
-            var order = Enumerable.Range(0, mags.Length).ToArray();
-            Array.Sort(order, (x, y) =>
-            {
-                var c = mags[y].CompareTo(mags[x]);
-                return c != 0 ? c : members[x].CompareTo(members[y]);
-            });
-            Indices = [.. order.Select(j => members[j])];
-            Magnitudes = [.. order.Select(j => mags[j])];
-            Prefix = new double[Magnitudes.Length + 1];
-            for (var j = 0; j < Magnitudes.Length; j++) Prefix[j + 1] = Prefix[j] + Magnitudes[j];
-        }
-
-        public int[] Indices { get; }
-
-        public double[] Magnitudes { get; }
-
-        public double[] Prefix { get; }
-
-        public int Count => Indices.Length;
-
-        /// <summary>How many magnitudes are strictly above <paramref name="threshold"/> (a prefix, since they are sorted).</summary>
-        public int CountAbove(double threshold)
-        {
-            int lo = 0, hi = Magnitudes.Length;
-            while (lo < hi)
-            {
-                var mid = (lo + hi) / 2;
-                if (Magnitudes[mid] > threshold) lo = mid + 1;
-                else hi = mid;
-            }
-            return lo;
-        }
     }
 }

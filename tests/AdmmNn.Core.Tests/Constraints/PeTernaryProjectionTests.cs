@@ -100,6 +100,68 @@ public sealed class PeTernaryProjectionTests
         }
     }
 
+    public static TheoryData<int, int, int, int, int> LargerLayers => new()
+    {
+        // rows, cols, group cols, keep, seed: tight and loose keeps, groups of 16 and ragged edges, Gaussian and mixed inputs.
+        { 40, 320, 16, 40, 1 },
+        { 24, 160, 16, 120, 2 },
+        { 40, 320, 16, 799, 3 },
+        { 96, 150, 16, 300, 4 },
+        { 128, 72, 9, 512, 5 },
+        { 60, 400, 8, 1500, 6 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LargerLayers))]
+    public void Per_layer_search_matches_the_bisection_oracle_on_larger_layers(int rows, int cols, int groupCols, int keep, int seed)
+    {
+        var rng = new Random(seed);
+        var layout = new WeightLayout("w", "Gemm", [rows, cols]);
+        // Odd seeds: Gaussian weights. Even seeds: groups of mixed character (one large weight, many medium ones, a few
+        // repeated magnitudes), so the groups' φ curves cross near the k-th place, the oracle's hard case.
+        var x = seed % 2 == 1 ? RandomVector(rng, layout.Count) : MixedGroups(rng, rows, cols, groupCols);
+        var fast = Apply(new PeTernaryProjection(layout, 1, groupCols, keep, TernaryScaleScope.Layer), x);
+        var oracle = new float[x.Length];
+        new PeTernaryBisectionOracle(new PeTernaryProjection(layout, 1, groupCols, keep, TernaryScaleScope.Layer)).Project(x, oracle);
+        double dFast = Distance2(x, fast), dOracle = Distance2(x, oracle);
+        Assert.True(Math.Abs(dFast - dOracle) <= 1e-9 * dOracle, $"fast {dFast:R} vs oracle {dOracle:R}");
+        var p = new PeTernaryProjection(layout, 1, groupCols, keep, TernaryScaleScope.Layer);
+        Assert.True(fast.Select((v, i) => (v, i)).Where(t => t.v != 0).Select(t => p.GroupOf(t.i)).Distinct().Count() <= keep);
+        Assert.True(fast.Where(v => v != 0).Select(Math.Abs).Distinct().Count() <= 1);
+    }
+
+    [Fact]
+    public void Frozen_per_layer_search_matches_the_bisection_oracle()
+    {
+        var rng = new Random(9);
+        var layout = new WeightLayout("w", "Gemm", [50, 160]);
+        var x = RandomVector(rng, layout.Count);
+        var allowed = Enumerable.Range(0, 500).Select(_ => rng.Next(3) > 0).ToArray();
+        var fast = Apply(new PeTernaryProjection(layout, 1, 16, allowed.Count(a => a), TernaryScaleScope.Layer, allowed), x);
+        var oracle = new float[x.Length];
+        new PeTernaryBisectionOracle(new PeTernaryProjection(layout, 1, 16, allowed.Count(a => a), TernaryScaleScope.Layer, allowed)).Project(x, oracle);
+        double dFast = Distance2(x, fast), dOracle = Distance2(x, oracle);
+        Assert.True(Math.Abs(dFast - dOracle) <= 1e-9 * dOracle, $"fast {dFast:R} vs oracle {dOracle:R}");
+        for (var i = 0; i < x.Length; i++) if (!allowed[i / 160 * 10 + i % 160 / 16]) Assert.Equal(0f, fast[i]);
+    }
+
+    private static float[] MixedGroups(Random rng, int rows, int cols, int groupCols)
+    {
+        var x = new float[rows * cols];
+        for (var i = 0; i < x.Length; i++)
+        {
+            var group = i / groupCols; // any deterministic pattern across groups will do
+            var sign = rng.Next(2) == 0 ? -1f : 1f;
+            x[i] = sign * (group % 3) switch
+            {
+                0 => i % groupCols == 0 ? 2f + (float)rng.NextDouble() : 0.05f * (float)rng.NextDouble(),
+                1 => 0.6f + 0.3f * (float)rng.NextDouble(),
+                _ => rng.Next(4) * 0.25f,
+            };
+        }
+        return x;
+    }
+
     [Fact]
     public void Frozen_structure_keeps_only_the_allowed_groups_and_all_of_them()
     {

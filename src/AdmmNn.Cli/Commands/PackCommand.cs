@@ -52,7 +52,7 @@ public static class PackCommand
             var p = t.Plan;
             var encoding = p.Levels == LevelKind.None ? Describe(p.Encoding) : $"{Describe(p.Encoding)} ({p.Levels.ToString().ToLowerInvariant()})";
             table.AddRow(t.Name, $"[{string.Join(",", t.Shape)}]", encoding, N(p.NonZeros), p.CodeBits.ToString(CultureInfo.InvariantCulture),
-                p.IndexBits == 0 ? "-" : p.IndexBits.ToString(CultureInfo.InvariantCulture), N(p.FillerEntries), N(p.CodebookBits), N(p.TotalBits), N(p.PayloadBytes));
+                !p.IsSparse ? "-" : p.IsRiceCoded ? $"Rice k={p.IndexBits}" : p.IndexBits.ToString(CultureInfo.InvariantCulture), N(p.FillerEntries), N(p.CodebookBits), N(p.TotalBits), N(p.PayloadBytes));
         }
         table.Write(console);
 
@@ -90,6 +90,8 @@ public static class PackCommand
         TensorEncoding.Dense => "dense",
         TensorEncoding.Quantized => "quantized",
         TensorEncoding.Sparse => "sparse",
+        TensorEncoding.SparseRice => "sparse",
+        TensorEncoding.SparseQuantizedRice => "sparse+quantized",
         _ => "sparse+quantized",
     };
 

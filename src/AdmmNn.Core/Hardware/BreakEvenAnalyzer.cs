@@ -65,7 +65,8 @@ public static class BreakEvenAnalyzer
             layers.Add(new LayerWorkload(
                 weight.Name, node.OpType, weightShape, inputPerSample, outputPerSample, macs,
                 plan.Count, plan.NonZeros, plan.CodeBits == 0 ? 1 : plan.CodeBits,
-                sparse && plan.Encoding is TensorEncoding.Sparse or TensorEncoding.SparseQuantized ? plan.IndexBits : 0,
+                // Rice-coded indices have no one width: a consumer streams their mean length per nonzero.
+                !sparse || !plan.IsSparse ? 0 : plan.IsRiceCoded ? plan.MeanIndexBitsPerNonZero : plan.IndexBits,
                 sparse ? structure : "dense"));
         }
         return layers;

@@ -6,8 +6,20 @@ internal static class PackedFormat
     /// <summary>File signature: 0x89 "ADMMNN" 0x1A.</summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'A', (byte)'D', (byte)'M', (byte)'M', (byte)'N', (byte)'N', 0x1A];
 
-    /// <summary>The version this code writes and reads.</summary>
-    public const ushort Version = 1;
+    /// <summary>The newest version this code writes and reads. Version 2 added the Rice-coded sparse encodings.</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest version this code reads.</summary>
+    public const ushort OldestVersion = 1;
+
+    /// <summary>The first version with <see cref="TensorEncoding.SparseRice"/> and <see cref="TensorEncoding.SparseQuantizedRice"/>.</summary>
+    public const ushort RiceVersion = 2;
+
+    /// <summary>
+    /// The version a file needs: the oldest whose encodings it uses, so a file without Rice-coded tensors stays readable
+    /// by version-1 readers.
+    /// </summary>
+    public static ushort VersionFor(IEnumerable<TensorStoragePlan> plans) => plans.Any(p => p.IsRiceCoded) ? RiceVersion : OldestVersion;
 
     /// <summary>Magic (8) + version (2) + flags (2) + graph length (4) + payload length (8).</summary>
     public const int HeaderBytes = 24;

@@ -30,7 +30,8 @@ public static class PackedModelReader
             throw new InvalidModelException(file.Length, "header", $"file has {file.Length} bytes, fewer than the {PackedFormat.HeaderBytes + PackedFormat.TrailerBytes}-byte minimum");
         if (!file.AsSpan(0, 8).SequenceEqual(PackedFormat.Magic)) throw new InvalidModelException(0, "header.magic", "not an .admmnn file");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(8));
-        if (version != PackedFormat.Version) throw new InvalidModelException(8, "header.version", $"version {version} is not supported (this runtime reads {PackedFormat.Version})");
+        if (version is < PackedFormat.OldestVersion or > PackedFormat.Version)
+            throw new InvalidModelException(8, "header.version", $"version {version} is not supported (this runtime reads {PackedFormat.OldestVersion} to {PackedFormat.Version})");
         var flags = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(10));
         if (flags != 0) throw new InvalidModelException(10, "header.flags", $"unknown flags 0x{flags:X4}");
         ulong graphLength = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(12));
@@ -80,6 +81,8 @@ public static class PackedModelReader
             {
                 var encoding = (TensorEncoding)r.Byte("tensor.encoding");
                 if (!Enum.IsDefined(encoding)) throw new InvalidModelException(r.Offset - 1, "tensor.encoding", $"unknown encoding {(int)encoding}");
+                if (version < PackedFormat.RiceVersion && encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice)
+                    throw new InvalidModelException(r.Offset - 1, "tensor.encoding", $"encoding {(int)encoding} (Rice-coded indices) needs format version {PackedFormat.RiceVersion}, the file says {version}");
                 var levels = (LevelKind)r.Byte("tensor.levels");
                 if (!Enum.IsDefined(levels)) throw new InvalidModelException(r.Offset - 1, "tensor.levels", $"unknown level kind {(int)levels}");
                 int codeBits = r.Byte("tensor.codeBits");

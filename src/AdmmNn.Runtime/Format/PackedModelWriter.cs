@@ -79,7 +79,7 @@ public static class PackedModelWriter
         long payloadLength = payloads.Sum(p => (long)p.Length);
         var header = new byte[PackedFormat.HeaderBytes];
         PackedFormat.Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), PackedFormat.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), PackedFormat.VersionFor(tensors.Select(t => t.Plan)));
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(10), 0);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), checked((uint)graphBytes.Length));
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), (ulong)payloadLength);

@@ -18,6 +18,10 @@ namespace AdmmNn.Runtime.Format;
 /// entry); a gap of g zeros needs floor(g / 2^w) zero-valued filler entries. w is chosen to minimise the total.</item>
 /// <item>Sparse + quantized: as sparse, with codes instead of floats; zero is implicit, and is added as a level only when
 /// fillers need it.</item>
+/// <item>Sparse and sparse + quantized with Golomb–Rice coded relative indices: a gap of g zeros takes
+/// floor(g / 2^k) one-bits, a zero bit and the low k bits of g, with no fillers; k is chosen to minimise the total.
+/// Pruned layers have a few long gaps among many short ones (whole rows or input channels pruned away), where one fixed
+/// width pays for the longest gaps on every entry or in fillers; a Rice code pays for a long gap only in that gap.</item>
 /// </list>
 /// Zeros after the last entry are not stored (the shape gives the count). Both +0 and -0 count as zero.
 /// </remarks>
@@ -91,7 +95,7 @@ public static class StorageAccounting
         {
             if (levels.Length + (hasZero ? 1 : 0) <= (1 << MaxCodeBits))
             {
-                Consider(ref best, Quantized(TensorEncoding.Quantized, count, nonZeros, count, 0, 0, Codebook(hasZero), scale, hasZero));
+                Consider(ref best, Quantized(TensorEncoding.Quantized, count, nonZeros, count, 0, 0, 0, Codebook(hasZero), scale, hasZero));
             }
         }
 
@@ -103,20 +107,39 @@ public static class StorageAccounting
             long fillers = 0;
             foreach (var g in gaps) fillers += g >> w;
             long entries = nonZeros + fillers;
-            Consider(ref best, new TensorEncodingChoice(new TensorStoragePlan
-            {
-                Encoding = TensorEncoding.Sparse, Levels = LevelKind.None, Count = count, NonZeros = nonZeros, CodeBits = 32, IndexBits = w,
-                FillerEntries = fillers, CodebookEntries = 0, CodeBitsTotal = 32 * entries, IndexBitsTotal = (long)w * entries, CodebookBits = 0,
-                TotalBits = (32L + w) * entries,
-            }, [], 0f));
-            if (!tooManyLevels)
-            {
-                if (levels.Length + (fillers > 0 ? 1 : 0) <= (1 << MaxCodeBits))
-                    Consider(ref best, Quantized(TensorEncoding.SparseQuantized, count, nonZeros, entries, w, fillers, Codebook(fillers > 0), scale, fillers > 0));
-            }
+            ConsiderSparse(ref best, TensorEncoding.Sparse, TensorEncoding.SparseQuantized, w, fillers, entries, (long)w * entries);
+        }
+        // Candidates 5 and 6: the same with Rice-coded indices, for every parameter up to the fixed widths' widest
+        // (a larger k only adds bits to every codeword). Listed after the fixed widths, so ties keep version-1 files.
+        for (int k = 0; k <= widest; k++)
+        {
+            ConsiderSparse(ref best, TensorEncoding.SparseRice, TensorEncoding.SparseQuantizedRice, k, 0, nonZeros, RiceBits(gaps, k));
         }
         return best;
+
+        void ConsiderSparse(ref TensorEncodingChoice best, TensorEncoding raw, TensorEncoding coded, int indexBits, long fillers, long entries, long indexBitsTotal)
+        {
+            Consider(ref best, new TensorEncodingChoice(new TensorStoragePlan
+            {
+                Encoding = raw, Levels = LevelKind.None, Count = count, NonZeros = nonZeros, CodeBits = 32, IndexBits = indexBits,
+                FillerEntries = fillers, CodebookEntries = 0, CodeBitsTotal = 32 * entries, IndexBitsTotal = indexBitsTotal, CodebookBits = 0,
+                TotalBits = 32 * entries + indexBitsTotal,
+            }, [], 0f));
+            if (!tooManyLevels && levels.Length + (fillers > 0 ? 1 : 0) <= (1 << MaxCodeBits))
+                Consider(ref best, Quantized(coded, count, nonZeros, entries, indexBits, indexBitsTotal, fillers, Codebook(fillers > 0), scale, fillers > 0));
+        }
     }
+
+    /// <summary>Bits of the Golomb–Rice codewords of <paramref name="gaps"/> with parameter <paramref name="k"/>.</summary>
+    internal static long RiceBits(IEnumerable<int> gaps, int k)
+    {
+        long bits = 0;
+        foreach (var g in gaps) bits += RiceCodewordBits(g, k);
+        return bits;
+    }
+
+    /// <summary>Bits of one codeword: floor(gap / 2^k) one-bits, the terminating zero bit, then the low k bits.</summary>
+    internal static long RiceCodewordBits(long gap, int k) => (gap >> k) + 1 + k;
 
     private static void Consider(ref TensorEncodingChoice best, TensorEncodingChoice? candidate)
     {
@@ -124,8 +147,8 @@ public static class StorageAccounting
     }
 
     /// <summary>The cheaper of codebook and scale levels for a quantized encoding with the given entries.</summary>
-    private static TensorEncodingChoice? Quantized(TensorEncoding encoding, long count, long nonZeros, long entries, int indexBits, long fillers,
-        float[] codebook, ScaleFit? scale, bool needsZero)
+    private static TensorEncodingChoice? Quantized(TensorEncoding encoding, long count, long nonZeros, long entries, int indexBits, long indexBitsTotal,
+        long fillers, float[] codebook, ScaleFit? scale, bool needsZero)
     {
         int k = codebook.Length <= 1 ? 0 : BitsFor((ulong)(codebook.Length - 1));
         TensorEncodingChoice? best = null;
@@ -134,8 +157,8 @@ public static class StorageAccounting
             best = new TensorEncodingChoice(new TensorStoragePlan
             {
                 Encoding = encoding, Levels = LevelKind.Codebook, Count = count, NonZeros = nonZeros, CodeBits = k, IndexBits = indexBits,
-                FillerEntries = fillers, CodebookEntries = codebook.Length, CodeBitsTotal = k * entries, IndexBitsTotal = (long)indexBits * entries,
-                CodebookBits = 32L * codebook.Length, TotalBits = (long)(k + indexBits) * entries + 32L * codebook.Length,
+                FillerEntries = fillers, CodebookEntries = codebook.Length, CodeBitsTotal = k * entries, IndexBitsTotal = indexBitsTotal,
+                CodebookBits = 32L * codebook.Length, TotalBits = (long)k * entries + indexBitsTotal + 32L * codebook.Length,
             }, codebook, 0f);
         }
         if (scale is { } s)
@@ -148,8 +171,8 @@ public static class StorageAccounting
                 var plan = new TensorStoragePlan
                 {
                     Encoding = encoding, Levels = LevelKind.Scale, Count = count, NonZeros = nonZeros, CodeBits = b, IndexBits = indexBits,
-                    FillerEntries = fillers, CodebookEntries = 0, CodeBitsTotal = b * entries, IndexBitsTotal = (long)indexBits * entries,
-                    CodebookBits = 32, TotalBits = (long)(b + indexBits) * entries + 32,
+                    FillerEntries = fillers, CodebookEntries = 0, CodeBitsTotal = b * entries, IndexBitsTotal = indexBitsTotal,
+                    CodebookBits = 32, TotalBits = (long)b * entries + indexBitsTotal + 32,
                 };
                 if (best is null || plan.TotalBits < best.Plan.TotalBits) best = new TensorEncodingChoice(plan, [], s.Scale);
             }

@@ -38,7 +38,8 @@ internal static class TensorCodec
         {
             var skips = new List<uint>();
             var codes = new List<uint>();
-            long previous = -1, maxSkip = (1L << plan.IndexBits) - 1;
+            // Rice-coded indices never overflow: the whole gap goes into one codeword.
+            long previous = -1, maxSkip = plan.IsRiceCoded ? long.MaxValue : (1L << plan.IndexBits) - 1;
             for (int i = 0; i < values.Length; i++)
             {
                 if (values[i] == 0f) continue;
@@ -54,7 +55,8 @@ internal static class TensorCodec
                 previous = i;
             }
             foreach (var c in codes) bits.Write(c, plan.CodeBits);
-            foreach (var s in skips) bits.Write(s, plan.IndexBits);
+            if (plan.IsRiceCoded) foreach (var s in skips) WriteRice(bits, s, plan.IndexBits);
+            else foreach (var s in skips) bits.Write(s, plan.IndexBits);
         }
         if (bits.BitCount != plan.TotalBits)
             throw new InvalidOperationException($"Encoder wrote {bits.BitCount} bits but the plan says {plan.TotalBits}.");
@@ -68,16 +70,19 @@ internal static class TensorCodec
         long nonZeros, long fillers, int codebookEntries, long totalBits)
     {
         InvalidModelException Bad(string field, string problem) => at.Error(field, problem);
-        bool sparse = encoding is TensorEncoding.Sparse or TensorEncoding.SparseQuantized;
-        bool quantized = encoding is TensorEncoding.Quantized or TensorEncoding.SparseQuantized;
+        bool rice = encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice;
+        bool sparse = rice || encoding is TensorEncoding.Sparse or TensorEncoding.SparseQuantized;
+        bool quantized = encoding is TensorEncoding.Quantized or TensorEncoding.SparseQuantized or TensorEncoding.SparseQuantizedRice;
         if (quantized != (levels != LevelKind.None)) throw Bad("tensor.levels", $"level kind {levels} does not fit encoding {encoding}");
         if (!quantized && codeBits != 32) throw Bad("tensor.codeBits", $"raw floats need 32-bit codes, not {codeBits}");
         if (quantized && codeBits > StorageAccounting.MaxCodeBits) throw Bad("tensor.codeBits", $"code width {codeBits} exceeds {StorageAccounting.MaxCodeBits}");
         if (levels == LevelKind.Scale && codeBits < 1) throw Bad("tensor.codeBits", "scale codes need at least 1 bit");
-        if (sparse != (indexBits > 0)) throw Bad("tensor.indexBits", $"index width {indexBits} does not fit encoding {encoding}");
+        // A Rice parameter may be 0 (codewords are then unary); a fixed index width may not.
+        if (rice ? indexBits < 0 : sparse != (indexBits > 0)) throw Bad("tensor.indexBits", $"index width {indexBits} does not fit encoding {encoding}");
         if (indexBits > StorageAccounting.MaxIndexBits) throw Bad("tensor.indexBits", $"index width {indexBits} exceeds {StorageAccounting.MaxIndexBits}");
         if (nonZeros > count) throw Bad("tensor.nonZeros", $"{nonZeros} nonzeros in a tensor of {count} elements");
         if (!sparse && fillers != 0) throw Bad("tensor.fillers", "dense encodings have no fillers");
+        if (rice && fillers != 0) throw Bad("tensor.fillers", "Rice-coded indices have no fillers");
         if (nonZeros + fillers > count) throw Bad("tensor.fillers", $"{nonZeros} nonzeros and {fillers} fillers exceed {count} elements");
         if (levels == LevelKind.Codebook)
         {
@@ -88,12 +93,22 @@ internal static class TensorCodec
 
         long entries = sparse ? nonZeros + fillers : count;
         long tableBits = levels switch { LevelKind.Codebook => 32L * codebookEntries, LevelKind.Scale => 32, _ => 0 };
-        long expected = entries * (codeBits + indexBits) + tableBits;
+        long indexBitsTotal = entries * indexBits;
+        if (rice)
+        {
+            // The codewords' length is known only by decoding them; it lies between every gap 0 (k + 1 bits each) and
+            // every zero of the tensor in the unary parts (the decoder then checks it exactly).
+            indexBitsTotal = totalBits - entries * codeBits - tableBits;
+            long least = entries * (indexBits + 1L), most = least + (count - nonZeros);
+            if (indexBitsTotal < least || indexBitsTotal > most)
+                throw Bad("tensor.totalBits", $"declares {totalBits} bits, which leaves {indexBitsTotal} for {entries} Rice codewords with k = {indexBits} (possible: {least}..{most})");
+        }
+        long expected = entries * codeBits + indexBitsTotal + tableBits;
         if (expected != totalBits) throw Bad("tensor.totalBits", $"declares {totalBits} bits but its fields add up to {expected}");
         return new TensorStoragePlan
         {
             Encoding = encoding, Levels = levels, Count = count, NonZeros = nonZeros, CodeBits = codeBits, IndexBits = indexBits,
-            FillerEntries = fillers, CodebookEntries = codebookEntries, CodeBitsTotal = entries * codeBits, IndexBitsTotal = entries * indexBits,
+            FillerEntries = fillers, CodebookEntries = codebookEntries, CodeBitsTotal = entries * codeBits, IndexBitsTotal = indexBitsTotal,
             CodebookBits = tableBits, TotalBits = totalBits,
         };
     }
@@ -153,20 +168,57 @@ internal static class TensorCodec
             // Skip to the index stream: it follows all codes.
             long indexStart = codeStart + entries * codeBits;
             SkipBits(ref indexReader, indexStart);
-            long position = -1, fillers = 0;
+            long position = -1, fillers = 0, indexBitsLeft = plan.IndexBitsTotal;
             for (long e = 0; e < entries; e++)
             {
                 var v = Value(reader.Read(codeBits));
-                position += indexReader.Read(plan.IndexBits) + 1L;
+                long gap;
+                if (plan.IsRiceCoded)
+                {
+                    // Bounded by the declared index bits and by the tensor: a hostile unary run cannot read past either.
+                    gap = ReadRice(ref indexReader, plan.IndexBits, ref indexBitsLeft, output.Length - position - 2);
+                    if (gap < 0) return $"entry {e}'s Rice codeword runs past the index bits or the {output.Length} elements";
+                }
+                else gap = indexReader.Read(plan.IndexBits);
+                position += gap + 1L;
                 if (position >= output.Length) return $"entry {e} points at element {position}, beyond the {output.Length} elements";
                 if (v == 0f) fillers++;
                 else { nonZeros++; output[(int)position] = v; }
             }
             if (fillers != plan.FillerEntries) return $"{fillers} zero entries but {plan.FillerEntries} fillers declared";
+            if (plan.IsRiceCoded && indexBitsLeft != 0) return $"{indexBitsLeft} index bits declared beyond the last Rice codeword";
         }
         if (error is not null) return error;
         if (nonZeros != plan.NonZeros) return $"{nonZeros} nonzeros decoded but {plan.NonZeros} declared";
         return null;
+    }
+
+    /// <summary>Writes one Golomb–Rice codeword: gap &gt;&gt; k one-bits, a zero bit, then the low k bits of the gap.</summary>
+    private static void WriteRice(BitWriter bits, uint gap, int k)
+    {
+        for (long q = (long)gap >> k; q > 0; q -= Math.Min(q, 32)) bits.Write(uint.MaxValue, (int)Math.Min(q, 32));
+        bits.Write(0, 1);
+        bits.Write(gap, k);
+    }
+
+    /// <summary>
+    /// Reads one Rice codeword with at most <paramref name="bitsLeft"/> bits; returns the gap, or -1 when the codeword
+    /// would need more bits than are left or its gap exceeds <paramref name="maxGap"/>.
+    /// </summary>
+    private static long ReadRice(ref BitReader reader, int k, ref long bitsLeft, long maxGap)
+    {
+        long quotient = 0;
+        while (true)
+        {
+            if (bitsLeft <= 0) return -1;
+            bitsLeft--;
+            if (reader.Read(1) == 0) break;
+            if (++quotient > (maxGap >> k)) return -1;
+        }
+        if (bitsLeft < k) return -1;
+        bitsLeft -= k;
+        long gap = (quotient << k) | reader.Read(k);
+        return gap > maxGap ? -1 : gap;
     }
 
     private static void SkipBits(ref BitReader reader, long bits)

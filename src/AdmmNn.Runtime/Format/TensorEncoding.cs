@@ -7,8 +7,12 @@ public enum TensorEncoding
     Dense = 0,
     /// <summary>Every value as a k-bit code into a codebook of distinct values, or a signed multiple of one scale.</summary>
     Quantized = 1,
-    /// <summary>Nonzero values as 32-bit floats, each with a relative index (zeros skipped since the previous entry).</summary>
+    /// <summary>Nonzero values as 32-bit floats, each with a fixed-width relative index (zeros skipped since the previous entry).</summary>
     Sparse = 2,
-    /// <summary>Nonzero values as k-bit codes with relative indices; zero is implicit.</summary>
+    /// <summary>Nonzero values as k-bit codes with fixed-width relative indices; zero is implicit.</summary>
     SparseQuantized = 3,
+    /// <summary>As <see cref="Sparse"/>, with each relative index Golomb–Rice coded (format version 2): no filler entries.</summary>
+    SparseRice = 4,
+    /// <summary>As <see cref="SparseQuantized"/>, with each relative index Golomb–Rice coded (format version 2): no filler entries.</summary>
+    SparseQuantizedRice = 5,
 }

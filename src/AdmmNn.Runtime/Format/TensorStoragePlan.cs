@@ -22,7 +22,10 @@ public sealed record TensorStoragePlan
     /// <summary>Bits per stored value: 32 for raw floats, else the code width (0 when only one level exists).</summary>
     public required int CodeBits { get; init; }
 
-    /// <summary>Bits per relative index for sparse encodings, 0 otherwise.</summary>
+    /// <summary>
+    /// Bits per relative index for fixed-width sparse encodings; the Golomb–Rice parameter (0..31) for Rice-coded ones,
+    /// whose index for a gap of g zeros takes floor(g / 2^k) + 1 + k bits; 0 for dense encodings.
+    /// </summary>
     public required int IndexBits { get; init; }
 
     /// <summary>Zero-valued entries inserted where a gap between nonzeros overflows <see cref="IndexBits"/>.</summary>
@@ -31,13 +34,22 @@ public sealed record TensorStoragePlan
     /// <summary>Number of stored entries: <see cref="Count"/> for dense encodings, nonzeros plus fillers for sparse ones.</summary>
     public long Entries => Encoding is TensorEncoding.Dense or TensorEncoding.Quantized ? Count : NonZeros + FillerEntries;
 
+    /// <summary>Whether the tensor is stored as nonzero entries with relative indices (fixed-width or Rice-coded).</summary>
+    public bool IsSparse => Encoding is not (TensorEncoding.Dense or TensorEncoding.Quantized);
+
+    /// <summary>Whether the relative indices are Golomb–Rice coded (<see cref="TensorEncoding.SparseRice"/>, <see cref="TensorEncoding.SparseQuantizedRice"/>).</summary>
+    public bool IsRiceCoded => Encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice;
+
+    /// <summary>Mean index bits per nonzero, rounded up: what a consumer streams per nonzero (0 for dense encodings).</summary>
+    public int MeanIndexBitsPerNonZero => NonZeros == 0 ? 0 : (int)((IndexBitsTotal + NonZeros - 1) / NonZeros);
+
     /// <summary>Number of codebook entries (0 unless <see cref="Levels"/> is <see cref="LevelKind.Codebook"/>).</summary>
     public required int CodebookEntries { get; init; }
 
     /// <summary>Bits of all stored values or codes: entries × <see cref="CodeBits"/>.</summary>
     public required long CodeBitsTotal { get; init; }
 
-    /// <summary>Bits of all relative indices: entries × <see cref="IndexBits"/>.</summary>
+    /// <summary>Bits of all relative indices: entries × <see cref="IndexBits"/> at a fixed width, the sum of the codewords when Rice-coded.</summary>
     public required long IndexBitsTotal { get; init; }
 
     /// <summary>Bits of the codebook (32 per entry) or of the scale (32); 0 for raw floats.</summary>

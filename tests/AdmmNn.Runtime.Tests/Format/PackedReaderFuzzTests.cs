@@ -29,6 +29,8 @@ public sealed class PackedReaderFuzzTests(ITestOutputHelper output)
             EngineReference.Pack(TestGraphs.TinyConvNet(2, keep: 1.0, quantize: false)),
             EngineReference.Pack(TestGraphs.TinyConvNet(3, keep: 0.02)),
         };
+        // The Rice decoder (format version 2) is among what the mutations reach.
+        Assert.Contains(seeds, s => BinaryPrimitives.ReadUInt16LittleEndian(s.AsSpan(8)) == PackedFormat.RiceVersion);
         var rng = new Random(Seed);
         int rejected = 0, loaded = 0;
         long worstRatio = 0;

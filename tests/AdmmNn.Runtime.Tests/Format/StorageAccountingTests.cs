@@ -26,23 +26,24 @@ public sealed class StorageAccountingTests
     }
 
     [Fact]
-    public void Gap_that_overflows_the_index_width_gets_fillers_when_that_is_cheaper()
+    public void Gap_that_overflows_the_index_width_costs_fillers_or_one_longer_Rice_codeword()
     {
         // 40 irrational nonzeros back to back, 20 zeros, one more nonzero: gaps 0 (x40) and 20.
-        // Sparse float: w=1 -> 10 fillers, 51*33=1683; w=2 -> 5, 46*34=1564; w=3 -> 2, 43*35=1505; w=4 -> 1, 42*36=1512; w=5 -> 0, 41*37=1517.
-        // Dense 61*32=1952; codebook 42 levels: 61*6+42*32=1710; sparse codebook w=3: 43*9+42*32=1731.
+        // Sparse float, fixed width: w=1 -> 10 fillers, 51*33=1683; w=2 -> 5, 46*34=1564; w=3 -> 2, 43*35=1505 (the best);
+        // w=4 -> 1, 42*36=1512; w=5 -> 0, 41*37=1517. Rice k=0: 40 one-bit codewords and 21 bits for the gap of 20:
+        // 41*32 + 61 = 1373; k=1: 40*2 + 12 = 92 index bits. Dense 61*32=1952; codebook 42 levels: 61*6+42*32=1710.
         var w = new float[61];
         for (int i = 0; i < 40; i++) w[i] = MathF.Sqrt(i + 2);
         w[60] = 100.5f;
         var plan = StorageAccounting.Plan(w, [61]);
-        Assert.Equal(TensorEncoding.Sparse, plan.Encoding);
-        Assert.Equal(3, plan.IndexBits);
-        Assert.Equal(2, plan.FillerEntries);
-        Assert.Equal(43, plan.Entries);
-        Assert.Equal(43 * 32, plan.CodeBitsTotal);
-        Assert.Equal(43 * 3, plan.IndexBitsTotal);
+        Assert.Equal(TensorEncoding.SparseRice, plan.Encoding);
+        Assert.Equal(0, plan.IndexBits);
+        Assert.Equal(0, plan.FillerEntries);
+        Assert.Equal(41, plan.Entries);
+        Assert.Equal(41 * 32, plan.CodeBitsTotal);
+        Assert.Equal(61, plan.IndexBitsTotal);
         Assert.Equal(0, plan.CodebookBits);
-        Assert.Equal(1505, plan.TotalBits);
+        Assert.Equal(1373, plan.TotalBits);
     }
 
     [Fact]

@@ -15,6 +15,9 @@ internal static class PackedFormat
     /// <summary>The first version with <see cref="TensorEncoding.SparseRice"/> and <see cref="TensorEncoding.SparseQuantizedRice"/>.</summary>
     public const ushort RiceVersion = 2;
 
+    /// <summary>Whether <paramref name="encoding"/> stores Golomb–Rice coded relative indices (format version 2).</summary>
+    public static bool IsRiceCoded(TensorEncoding encoding) => encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice;
+
     /// <summary>
     /// The version a file needs: the oldest whose encodings it uses, so a file without Rice-coded tensors stays readable
     /// by version-1 readers.

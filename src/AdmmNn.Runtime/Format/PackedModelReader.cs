@@ -81,7 +81,7 @@ public static class PackedModelReader
             {
                 var encoding = (TensorEncoding)r.Byte("tensor.encoding");
                 if (!Enum.IsDefined(encoding)) throw new InvalidModelException(r.Offset - 1, "tensor.encoding", $"unknown encoding {(int)encoding}");
-                if (version < PackedFormat.RiceVersion && encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice)
+                if (version < PackedFormat.RiceVersion && PackedFormat.IsRiceCoded(encoding))
                     throw new InvalidModelException(r.Offset - 1, "tensor.encoding", $"encoding {(int)encoding} (Rice-coded indices) needs format version {PackedFormat.RiceVersion}, the file says {version}");
                 var levels = (LevelKind)r.Byte("tensor.levels");
                 if (!Enum.IsDefined(levels)) throw new InvalidModelException(r.Offset - 1, "tensor.levels", $"unknown level kind {(int)levels}");

@@ -70,7 +70,7 @@ internal static class TensorCodec
         long nonZeros, long fillers, int codebookEntries, long totalBits)
     {
         InvalidModelException Bad(string field, string problem) => at.Error(field, problem);
-        bool rice = encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice;
+        bool rice = PackedFormat.IsRiceCoded(encoding);
         bool sparse = rice || encoding is TensorEncoding.Sparse or TensorEncoding.SparseQuantized;
         bool quantized = encoding is TensorEncoding.Quantized or TensorEncoding.SparseQuantized or TensorEncoding.SparseQuantizedRice;
         if (quantized != (levels != LevelKind.None)) throw Bad("tensor.levels", $"level kind {levels} does not fit encoding {encoding}");

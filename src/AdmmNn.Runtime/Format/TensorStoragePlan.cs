@@ -38,7 +38,7 @@ public sealed record TensorStoragePlan
     public bool IsSparse => Encoding is not (TensorEncoding.Dense or TensorEncoding.Quantized);
 
     /// <summary>Whether the relative indices are Golomb–Rice coded (<see cref="TensorEncoding.SparseRice"/>, <see cref="TensorEncoding.SparseQuantizedRice"/>).</summary>
-    public bool IsRiceCoded => Encoding is TensorEncoding.SparseRice or TensorEncoding.SparseQuantizedRice;
+    public bool IsRiceCoded => PackedFormat.IsRiceCoded(Encoding);
 
     /// <summary>Mean index bits per nonzero, rounded up: what a consumer streams per nonzero (0 for dense encodings).</summary>
     public int MeanIndexBitsPerNonZero => NonZeros == 0 ? 0 : (int)((IndexBitsTotal + NonZeros - 1) / NonZeros);

@@ -11,4 +11,7 @@ internal enum ConvAlgorithm
 
     /// <summary><see cref="Kernels.DirectConv"/> wherever it is supported.</summary>
     Direct,
+
+    /// <summary><see cref="Kernels.WinogradConv"/> F(4×4, 3×3) wherever it is supported (3×3 stride 1), else as Auto.</summary>
+    Winograd,
 }

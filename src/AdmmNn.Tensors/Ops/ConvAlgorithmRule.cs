@@ -27,6 +27,22 @@ internal static class ConvAlgorithmRule
     /// </summary>
     public static bool PrefersDirectWeightGradient(DirectConv.Layout layout) => layout.Cout % 4 == 0 && layout.Positions >= 192;
 
+    /// <summary>
+    /// Evaluation-mode forwards that run Winograd F(4×4, 3×3) (<see cref="WinogradConv"/>, 3×3 stride 1, rows ≤ 28 wide):
+    /// measured with <c>benchmarks -- conv-kernels</c> (docs/engine-kernels.md, "Winograd").
+    /// </summary>
+    public static bool PrefersWinograd(ConvPlan plan) => PrefersWinograd(plan.Cg, plan.CoutG, plan.G, plan.N);
+
+    /// <summary>The Winograd rule on the shape alone (<paramref name="n"/>: images in the batch).</summary>
+    public static bool PrefersWinograd(int cin, int cout, in ConvShape g, int n) =>
+        WinogradConv.Supports(g) && cin >= WinogradMinChannels && cout >= WinogradMinChannels && n >= WinogradMinImages;
+
+    /// <summary>Fewest input and output channels for Winograd: with fewer its transforms outweigh the multiplies saved.</summary>
+    public const int WinogradMinChannels = 16;
+
+    /// <summary>Fewest images for Winograd (smaller batches keep the direct kernel, which splits an image across threads).</summary>
+    public const int WinogradMinImages = 2;
+
     public static bool PrefersDirect(ConvPlan plan) => PrefersDirect(plan.Cg, plan.CoutG, plan.G);
 
     /// <summary>The rule on the shape alone: <paramref name="cin"/> and <paramref name="cout"/> channels per group.</summary>

@@ -12,7 +12,7 @@ namespace AdmmNn.Tensors.Ops;
 /// batch in parallel; weight gradients are summed per chunk and then reduced in chunk order, so results do not depend
 /// on the thread count.
 /// </summary>
-internal sealed class ConvOp : NodeOp
+internal sealed partial class ConvOp : NodeOp
 {
     private const int TargetColumns = 2048;
 
@@ -99,6 +99,12 @@ internal sealed class ConvOp : NodeOp
         if (plan.IsDepthwise)
         {
             DepthwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
+        if (UsesWinograd(plan, s.Training))
+        {
+            WinogradForward(plan, xd, wd, bias, yd, epilogue, threads);
             return;
         }
 
@@ -359,8 +365,14 @@ internal sealed class ConvOp : NodeOp
         });
     }
 
-    /// <summary>Which forward kernel runs a non-grouped convolution; <see cref="ConvAlgorithm.Auto"/> (the default) chooses per shape.</summary>
-    internal static ConvAlgorithm Algorithm { get; set; } = ConvAlgorithm.Auto;
+    /// <summary>
+    /// Which forward kernel runs a non-grouped convolution; <see cref="ConvAlgorithm.Auto"/> (the default) chooses per shape.
+    /// Per calling thread (the choice is made where the op is called), so a test forcing a kernel does not affect others.
+    /// </summary>
+    internal static ConvAlgorithm Algorithm { get => _algorithm; set => _algorithm = value; }
+
+    [ThreadStatic]
+    private static ConvAlgorithm _algorithm;
 
     private DirectConv.Layout? _direct;
     private float[] _directWeights = [];

@@ -1,0 +1,508 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AdmmNn.Tensors.Kernels;
+
+/// <summary>
+/// Winograd F(4×4, 3×3) forward convolution (Lavin &amp; Gray) for 3×3, stride-1, undilated, non-grouped convolutions on
+/// planes up to 28 outputs wide: each 4×4 output tile is A^T[(G g G^T) ⊙ (B^T d B)]A from its 6×6 input tile d, so the
+/// 36 multiply-adds per output of a direct 3×3 convolution become 36/16 = 2.25 per input channel, batched as 36
+/// small GEMMs (one per transform point) over the tiles of a block of images.
+/// <para>
+/// Layout: a padded image row fits in two <see cref="Vector512"/> (4·tiles + 2 ≤ 32 floats), so the input transform
+/// works on a whole tile row at once, one lane per tile: the vertical transform on whole rows, then the six strided
+/// tile columns are picked by a two-register permute each and transformed horizontally; the output transform does the
+/// reverse and interleaves its four columns back into rows by permutes. Transformed values are stored tile-major per
+/// (point, channel) with no gaps between tile rows or images, so the GEMM (8 output channels × 48 tiles of FMAs,
+/// weights broadcast) runs over contiguous tiles.
+/// </para>
+/// <para>
+/// Every output is computed by one call in an order fixed by the shape (the image blocks depend on the shape only),
+/// so results do not depend on the thread count. Error: the transforms multiply by up to 5 (B) and 8 (A) and divide by
+/// up to 24 (G); against an exact 3×3 convolution the result differs by a few hundred float ulps of the largest
+/// |input|·Σ|weights| of a tile, not ~Cin·9 ulps as the direct sum (see the tests for the bound used).
+/// </para>
+/// </summary>
+internal static class WinogradConv
+{
+    /// <summary>Output tile edge (m of F(m×m, 3×3)).</summary>
+    public const int Tile = 4;
+
+    /// <summary>Input tile edge (m + 2) and transform points per tile (6×6).</summary>
+    public const int Alpha = 6, Points = Alpha * Alpha;
+
+    /// <summary>Floats of one prepared (zero-padded) input row: two Vector512.</summary>
+    public const int RowFloats = 32;
+
+    /// <summary>Output channels per GEMM register tile.</summary>
+    public const int ChannelBlock = 8;
+
+    /// <summary>True where the kernel runs (AVX-512: the tile-column permutes are vpermt2ps).</summary>
+    public static bool IsSupported => Avx512F.IsSupported;
+
+    /// <summary>Whether the kernel computes this geometry: 3×3, stride 1, dilation 1, output rows at most 28 wide.</summary>
+    public static bool Supports(in ConvShape g) =>
+        g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
+        && Tiles(g.OutW) * Tile + 2 <= RowFloats && g.OutH > 0;
+
+    private static int Tiles(int outputs) => (outputs + Tile - 1) / Tile;
+
+    /// <summary>Sizes of one convolution shape on this kernel.</summary>
+    internal sealed class Layout
+    {
+        /// <summary>About this many tiles per image block: 2 images of 28², 6 of 14², 24 of 7² (fewer with 64+ input channels, to stay in L2).</summary>
+        private const int TargetTiles = 96;
+
+        public Layout(in ConvShape g, int cin, int cout)
+        {
+            if (!Supports(g))
+            {
+                throw new ArgumentException($"WinogradConv: {g} is not a 3×3 stride-1 convolution with output rows ≤ 28.");
+            }
+
+            G = g;
+            Cin = cin;
+            Cout = cout;
+            TilesH = Tiles(g.OutH);
+            TilesW = Tiles(g.OutW);
+            int target = cin >= 64 ? TargetTiles / 2 : TargetTiles;
+            ImagesPerBlock = Math.Max(1, (target + TilesPerImage - 1) / TilesPerImage);
+            // Stores write 16 lanes from each tile row's start: room for the last one's overhang, rounded to whole vectors.
+            PositionStride = (ImagesPerBlock * TilesPerImage + 16 + 15) / 16 * 16;
+        }
+
+        public ConvShape G { get; }
+
+        public int Cin { get; }
+
+        public int Cout { get; }
+
+        public int TilesH { get; }
+
+        public int TilesW { get; }
+
+        public int TilesPerImage => TilesH * TilesW;
+
+        /// <summary>Images whose tiles one GEMM pass covers (fixed by the shape, never by the thread count).</summary>
+        public int ImagesPerBlock { get; }
+
+        /// <summary>Floats between consecutive (point, channel) rows of the transformed input and the products.</summary>
+        public int PositionStride { get; }
+
+        /// <summary>Register tiles of output channels (the last one zero-padded).</summary>
+        public int Blocks => (Cout + ChannelBlock - 1) / ChannelBlock;
+
+        /// <summary>Rows of one prepared input channel (4·tile rows + 2).</summary>
+        public int PreparedRows => TilesH * Tile + 2;
+
+        /// <summary>Floats of the transformed weights (<see cref="TransformWeights"/>).</summary>
+        public int PackedWeightFloats => Points * Blocks * ChannelBlock * Cin;
+
+        /// <summary>Floats of one worker's input scratch: one prepared image, then the block's transformed input.</summary>
+        public int InputScratchFloats => Cin * PreparedRows * RowFloats + Points * Cin * PositionStride;
+
+        /// <summary>Floats of one worker's output scratch: the block's GEMM products, then one output plane's staging rows.</summary>
+        public int OutputScratchFloats => Points * Blocks * ChannelBlock * PositionStride + TilesH * Tile * RowFloats;
+
+        /// <summary>Blocks of images for a batch of <paramref name="n"/>.</summary>
+        public int ImageBlocks(int n) => (n + ImagesPerBlock - 1) / ImagesPerBlock;
+
+        /// <summary>Multiply-adds issued per image block (GEMM only), for the parallel loop's serial threshold.</summary>
+        public long BlockMacs => (long)Points * Blocks * ChannelBlock * Cin * ImagesPerBlock * TilesPerImage;
+    }
+
+    /// <summary>
+    /// U = G g G^T for every (output, input channel) pair of the Cout × Cin × 3 × 3 weights <paramref name="w"/>, packed as
+    /// [point][channel block][input channel][8 output channels] (missing channels zero), computed in double and rounded once.
+    /// </summary>
+    public static void TransformWeights(Layout layout, ReadOnlySpan<float> w, Span<float> packed)
+    {
+        int cin = layout.Cin, cout = layout.Cout, blocks = layout.Blocks;
+        if (w.Length < cout * cin * 9 || packed.Length < layout.PackedWeightFloats)
+        {
+            throw new ArgumentException("WinogradConv.TransformWeights: a buffer is smaller than the layout needs.");
+        }
+
+        packed[..layout.PackedWeightFloats].Clear();
+        ReadOnlySpan<double> gm =
+        [
+            1.0 / 4, 0, 0,
+            -1.0 / 6, -1.0 / 6, -1.0 / 6,
+            -1.0 / 6, 1.0 / 6, -1.0 / 6,
+            1.0 / 24, 1.0 / 12, 1.0 / 6,
+            1.0 / 24, -1.0 / 12, 1.0 / 6,
+            0, 0, 1,
+        ];
+        Span<double> gg = stackalloc double[Alpha * 3];
+        for (int co = 0; co < cout; co++)
+        {
+            int blk = co / ChannelBlock, lane = co % ChannelBlock;
+            for (int ci = 0; ci < cin; ci++)
+            {
+                ReadOnlySpan<float> k = w.Slice((co * cin + ci) * 9, 9);
+                for (int a = 0; a < Alpha; a++)
+                {
+                    for (int j = 0; j < 3; j++)
+                    {
+                        gg[a * 3 + j] = gm[a * 3] * k[j] + gm[a * 3 + 1] * k[3 + j] + gm[a * 3 + 2] * k[6 + j];
+                    }
+                }
+
+                for (int a = 0; a < Alpha; a++)
+                {
+                    for (int b = 0; b < Alpha; b++)
+                    {
+                        double u = gg[a * 3] * gm[b * 3] + gg[a * 3 + 1] * gm[b * 3 + 1] + gg[a * 3 + 2] * gm[b * 3 + 2];
+                        packed[(((a * Alpha + b) * blocks + blk) * cin + ci) * ChannelBlock + lane] = (float)u;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The convolution of <paramref name="images"/> consecutive images of <paramref name="x"/> (Cin planes each) into
+    /// <paramref name="y"/> (Cout planes each; <paramref name="yOffset"/> is y's index in the whole output, for the
+    /// epilogue's residual), with <paramref name="bias"/> (Cout values or empty) added and the epilogue applied per plane.
+    /// </summary>
+    public static unsafe void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
+        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue)
+    {
+        var g = layout.G;
+        int cin = layout.Cin, cout = layout.Cout, inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW;
+        if (images < 1 || images > layout.ImagesPerBlock || x.Length < images * cin * inPlane || y.Length < images * cout * outPlane
+            || packed.Length < layout.PackedWeightFloats || inputScratch.Length < layout.InputScratchFloats
+            || outputScratch.Length < layout.OutputScratchFloats || (!bias.IsEmpty && bias.Length < cout))
+        {
+            throw new ArgumentException("WinogradConv.Compute: a buffer is smaller than the layout needs.");
+        }
+
+        int preparedFloats = cin * layout.PreparedRows * RowFloats;
+        Span<float> prepared = inputScratch[..preparedFloats];
+        Span<float> transformed = inputScratch[preparedFloats..];
+        int productFloats = Points * layout.Blocks * ChannelBlock * layout.PositionStride;
+        Span<float> products = outputScratch[..productFloats];
+        Span<float> staging = outputScratch[productFloats..];
+        int tilesPerImage = layout.TilesPerImage;
+        fixed (float* pp = prepared, tp = transformed, wp = packed, mp = products, sp = staging)
+        {
+            for (int i = 0; i < images; i++)
+            {
+                Prepare(layout, x.Slice(i * cin * inPlane, cin * inPlane), prepared);
+                TransformInput(layout, pp, tp, i * tilesPerImage);
+            }
+
+            Multiply(layout, tp, wp, mp, images * tilesPerImage);
+            for (int i = 0; i < images; i++)
+            {
+                for (int co = 0; co < cout; co++)
+                {
+                    TransformOutput(layout, mp, co, i * tilesPerImage, bias.IsEmpty ? 0f : bias[co], sp);
+                    Span<float> dst = y.Slice((i * cout + co) * outPlane, outPlane);
+                    for (int oh = 0; oh < g.OutH; oh++)
+                    {
+                        staging.Slice(oh * RowFloats, g.OutW).CopyTo(dst.Slice(oh * g.OutW, g.OutW));
+                    }
+
+                    epilogue.Apply(dst, yOffset + (i * cout + co) * outPlane);
+                }
+            }
+        }
+    }
+
+    /// <summary>One image into rows of 32 floats per channel: padded row r, column q holds x[r − padTop, q − padLeft] (zero outside).</summary>
+    private static void Prepare(Layout layout, ReadOnlySpan<float> image, Span<float> prepared)
+    {
+        var g = layout.G;
+        int rows = layout.PreparedRows, inPlane = g.InH * g.InW;
+        int q0 = Math.Max(0, g.PadLeft), copy = Math.Min(g.InW, RowFloats - q0);
+        for (int c = 0; c < layout.Cin; c++)
+        {
+            ReadOnlySpan<float> plane = image.Slice(c * inPlane, inPlane);
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> row = prepared.Slice((c * rows + r) * RowFloats, RowFloats);
+                int ih = r - g.PadTop;
+                if (ih < 0 || ih >= g.InH || copy <= 0)
+                {
+                    row.Clear();
+                    continue;
+                }
+
+                row[..q0].Clear();
+                plane.Slice(ih * g.InW, copy).CopyTo(row[q0..]);
+                row[(q0 + copy)..].Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// B^T d B for every tile of one prepared image, written at tile positions [<paramref name="position"/>, + tiles) of
+    /// each (point, channel) row. Tile rows are written in increasing order, each with 16 lanes: a row's unused lanes
+    /// are overwritten by the next row's tiles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TransformInput(Layout layout, float* prepared, float* transformed, int position)
+    {
+        int cin = layout.Cin, rows = layout.PreparedRows, tilesW = layout.TilesW, stride = layout.PositionStride;
+        long pointStride = (long)cin * stride;
+        var four = Vector512.Create(4f);
+        var five = Vector512.Create(5f);
+        var two = Vector512.Create(2f);
+        // Column j of tile t is padded column 4t + j (indices ≥ 32 wrap; those lanes are past the last tile).
+        var idx = Vector512<int>.Indices * 4;
+        var i0 = idx;
+        var i1 = idx + Vector512.Create(1);
+        var i2 = idx + Vector512.Create(2);
+        var i3 = idx + Vector512.Create(3);
+        var i4 = idx + Vector512.Create(4);
+        var i5 = idx + Vector512.Create(5);
+        for (int c = 0; c < cin; c++)
+        {
+            float* channel = prepared + (long)c * rows * RowFloats;
+            for (int tr = 0; tr < layout.TilesH; tr++)
+            {
+                float* r = channel + tr * Tile * RowFloats;
+                float* dst = transformed + (long)c * stride + position + tr * tilesW;
+                // Vertical: e_k = Σ_i B^T[k, i] · row_i, on both halves of the rows.
+                var (e0l, e1l, e2l, e3l, e4l, e5l) = Transform6(
+                    Vector512.Load(r), Vector512.Load(r + RowFloats), Vector512.Load(r + 2 * RowFloats),
+                    Vector512.Load(r + 3 * RowFloats), Vector512.Load(r + 4 * RowFloats), Vector512.Load(r + 5 * RowFloats), four, five, two);
+                var (e0h, e1h, e2h, e3h, e4h, e5h) = Transform6(
+                    Vector512.Load(r + 16), Vector512.Load(r + RowFloats + 16), Vector512.Load(r + 2 * RowFloats + 16),
+                    Vector512.Load(r + 3 * RowFloats + 16), Vector512.Load(r + 4 * RowFloats + 16), Vector512.Load(r + 5 * RowFloats + 16), four, five, two);
+                Horizontal(e0l, e0h, dst + 0 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e1l, e1h, dst + 1 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e2l, e2h, dst + 2 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e3l, e3h, dst + 3 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e4l, e4h, dst + 4 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e5l, e5h, dst + 5 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+            }
+        }
+    }
+
+    /// <summary>Picks the six tile columns of one transformed row (lanes = tiles), transforms them and stores points (k, 0..5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Horizontal(Vector512<float> lo, Vector512<float> hi, float* dst, long pointStride,
+        Vector512<int> i0, Vector512<int> i1, Vector512<int> i2, Vector512<int> i3, Vector512<int> i4, Vector512<int> i5,
+        Vector512<float> four, Vector512<float> five, Vector512<float> two)
+    {
+        var (v0, v1, v2, v3, v4, v5) = Transform6(
+            Avx512F.PermuteVar16x32x2(lo, i0, hi), Avx512F.PermuteVar16x32x2(lo, i1, hi), Avx512F.PermuteVar16x32x2(lo, i2, hi),
+            Avx512F.PermuteVar16x32x2(lo, i3, hi), Avx512F.PermuteVar16x32x2(lo, i4, hi), Avx512F.PermuteVar16x32x2(lo, i5, hi), four, five, two);
+        v0.Store(dst);
+        v1.Store(dst + pointStride);
+        v2.Store(dst + 2 * pointStride);
+        v3.Store(dst + 3 * pointStride);
+        v4.Store(dst + 4 * pointStride);
+        v5.Store(dst + 5 * pointStride);
+    }
+
+    /// <summary>B^T d for six values: rows [4 0 −5 0 1 0], [0 −4 −4 1 1 0], [0 4 −4 −1 1 0], [0 −2 −1 2 1 0], [0 2 −1 −2 1 0], [0 4 0 −5 0 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Transform6(
+        Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4, Vector512<float> d5,
+        Vector512<float> four, Vector512<float> five, Vector512<float> two)
+    {
+        var t0 = Vector512.FusedMultiplyAdd(-four, d2, d4);
+        var t1 = Vector512.FusedMultiplyAdd(-four, d1, d3);
+        var t2 = d4 - d2;
+        var t3 = two * (d3 - d1);
+        return (
+            Vector512.FusedMultiplyAdd(four, d0, Vector512.FusedMultiplyAdd(-five, d2, d4)),
+            t0 + t1,
+            t0 - t1,
+            t2 + t3,
+            t2 - t3,
+            Vector512.FusedMultiplyAdd(four, d1, Vector512.FusedMultiplyAdd(-five, d3, d5)));
+    }
+
+    /// <summary>
+    /// The 36 GEMMs: products[point][co][t] = Σ_c U[point][co][c] · V[point][c][t] for t below <paramref name="tiles"/>
+    /// rounded up to 16 (the extra lanes compute values nobody reads). Each sum runs over c in order.
+    /// </summary>
+    private static unsafe void Multiply(Layout layout, float* transformed, float* packed, float* products, int tiles)
+    {
+        int cin = layout.Cin, blocks = layout.Blocks, stride = layout.PositionStride;
+        int end = (tiles + 15) / 16 * 16, wide = end / 48 * 48;
+        for (int point = 0; point < Points; point++)
+        {
+            float* v = transformed + (long)point * cin * stride;
+            for (int b = 0; b < blocks; b++)
+            {
+                float* w = packed + ((long)point * blocks + b) * cin * ChannelBlock;
+                float* m = products + ((long)point * blocks + b) * ChannelBlock * stride;
+                for (int t = 0; t < wide; t += 48)
+                {
+                    Tile3(v + t, stride, cin, w, m + t, stride);
+                }
+
+                for (int t = wide; t < end; t += 16)
+                {
+                    Tile1(v + t, stride, cin, w, m + t, stride);
+                }
+            }
+        }
+    }
+
+    /// <summary>8 output channels × 48 tiles: per input channel three loads, eight broadcast weights, 24 FMAs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile3(float* v, int vStride, int cin, float* w, float* m, int mStride)
+    {
+        Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c1_0 = default, c1_1 = default, c1_2 = default;
+        Vector512<float> c2_0 = default, c2_1 = default, c2_2 = default, c3_0 = default, c3_1 = default, c3_2 = default;
+        Vector512<float> c4_0 = default, c4_1 = default, c4_2 = default, c5_0 = default, c5_1 = default, c5_2 = default;
+        Vector512<float> c6_0 = default, c6_1 = default, c6_2 = default, c7_0 = default, c7_1 = default, c7_2 = default;
+        for (int c = 0; c < cin; c++, v += vStride, w += ChannelBlock)
+        {
+            var x0 = Vector512.Load(v);
+            var x1 = Vector512.Load(v + 16);
+            var x2 = Vector512.Load(v + 32);
+            var w0 = Vector512.Create(w[0]);
+            c0_0 = Vector512.FusedMultiplyAdd(x0, w0, c0_0);
+            c0_1 = Vector512.FusedMultiplyAdd(x1, w0, c0_1);
+            c0_2 = Vector512.FusedMultiplyAdd(x2, w0, c0_2);
+            var w1 = Vector512.Create(w[1]);
+            c1_0 = Vector512.FusedMultiplyAdd(x0, w1, c1_0);
+            c1_1 = Vector512.FusedMultiplyAdd(x1, w1, c1_1);
+            c1_2 = Vector512.FusedMultiplyAdd(x2, w1, c1_2);
+            var w2 = Vector512.Create(w[2]);
+            c2_0 = Vector512.FusedMultiplyAdd(x0, w2, c2_0);
+            c2_1 = Vector512.FusedMultiplyAdd(x1, w2, c2_1);
+            c2_2 = Vector512.FusedMultiplyAdd(x2, w2, c2_2);
+            var w3 = Vector512.Create(w[3]);
+            c3_0 = Vector512.FusedMultiplyAdd(x0, w3, c3_0);
+            c3_1 = Vector512.FusedMultiplyAdd(x1, w3, c3_1);
+            c3_2 = Vector512.FusedMultiplyAdd(x2, w3, c3_2);
+            var w4 = Vector512.Create(w[4]);
+            c4_0 = Vector512.FusedMultiplyAdd(x0, w4, c4_0);
+            c4_1 = Vector512.FusedMultiplyAdd(x1, w4, c4_1);
+            c4_2 = Vector512.FusedMultiplyAdd(x2, w4, c4_2);
+            var w5 = Vector512.Create(w[5]);
+            c5_0 = Vector512.FusedMultiplyAdd(x0, w5, c5_0);
+            c5_1 = Vector512.FusedMultiplyAdd(x1, w5, c5_1);
+            c5_2 = Vector512.FusedMultiplyAdd(x2, w5, c5_2);
+            var w6 = Vector512.Create(w[6]);
+            c6_0 = Vector512.FusedMultiplyAdd(x0, w6, c6_0);
+            c6_1 = Vector512.FusedMultiplyAdd(x1, w6, c6_1);
+            c6_2 = Vector512.FusedMultiplyAdd(x2, w6, c6_2);
+            var w7 = Vector512.Create(w[7]);
+            c7_0 = Vector512.FusedMultiplyAdd(x0, w7, c7_0);
+            c7_1 = Vector512.FusedMultiplyAdd(x1, w7, c7_1);
+            c7_2 = Vector512.FusedMultiplyAdd(x2, w7, c7_2);
+        }
+
+        Store3(m, c0_0, c0_1, c0_2);
+        Store3(m + mStride, c1_0, c1_1, c1_2);
+        Store3(m + 2 * (long)mStride, c2_0, c2_1, c2_2);
+        Store3(m + 3 * (long)mStride, c3_0, c3_1, c3_2);
+        Store3(m + 4 * (long)mStride, c4_0, c4_1, c4_2);
+        Store3(m + 5 * (long)mStride, c5_0, c5_1, c5_2);
+        Store3(m + 6 * (long)mStride, c6_0, c6_1, c6_2);
+        Store3(m + 7 * (long)mStride, c7_0, c7_1, c7_2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store3(float* m, Vector512<float> a, Vector512<float> b, Vector512<float> c)
+    {
+        a.Store(m);
+        b.Store(m + 16);
+        c.Store(m + 32);
+    }
+
+    /// <summary>8 output channels × 16 tiles (the remainder after the 48-wide tiles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile1(float* v, int vStride, int cin, float* w, float* m, int mStride)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int c = 0; c < cin; c++, v += vStride, w += ChannelBlock)
+        {
+            var x = Vector512.Load(v);
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[0]), c0);
+            c1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[1]), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[2]), c2);
+            c3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[3]), c3);
+            c4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[4]), c4);
+            c5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[5]), c5);
+            c6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[6]), c6);
+            c7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w[7]), c7);
+        }
+
+        c0.Store(m);
+        c1.Store(m + mStride);
+        c2.Store(m + 2 * (long)mStride);
+        c3.Store(m + 3 * (long)mStride);
+        c4.Store(m + 4 * (long)mStride);
+        c5.Store(m + 5 * (long)mStride);
+        c6.Store(m + 6 * (long)mStride);
+        c7.Store(m + 7 * (long)mStride);
+    }
+
+    /// <summary>
+    /// A^T M A (+ bias) for every tile of output channel <paramref name="co"/> of one image (tiles from
+    /// <paramref name="position"/>), written as rows of 32 floats (output row oh at oh·32) into <paramref name="staging"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TransformOutput(Layout layout, float* products, int co, int position, float bias, float* staging)
+    {
+        int stride = layout.PositionStride, tilesW = layout.TilesW;
+        long pointStride = (long)layout.Blocks * ChannelBlock * stride;
+        var two = Vector512.Create(2f);
+        var four = Vector512.Create(4f);
+        var eight = Vector512.Create(8f);
+        var biasV = Vector512.Create(bias);
+        // Output column x = 4·tile + j takes lane x / 4 of column vector j: pairs (j 0, 1) and (j 2, 3) by one permute
+        // each, then a blend on j ≥ 2 (second half: tiles 4–7).
+        var x = Vector512<int>.Indices;
+        var tile = x >>> 2;
+        var j = x & Vector512.Create(3);
+        var pickLo = tile + ((j & Vector512.Create(1)) << 4);
+        var pickHi = pickLo + Vector512.Create(4);
+        var upper = Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle();
+        float* m0 = products + (long)co * stride + position;
+        for (int tr = 0; tr < layout.TilesH; tr++)
+        {
+            float* m = m0 + tr * tilesW;
+            // Vertical first, per tile column l: s_i,l = Σ_k A^T[i, k] · M[k, l].
+            var (s00, s10, s20, s30) = Reduce6(Load(m, 0, pointStride), Load(m, 6, pointStride), Load(m, 12, pointStride), Load(m, 18, pointStride), Load(m, 24, pointStride), Load(m, 30, pointStride), two, four, eight);
+            var (s01, s11, s21, s31) = Reduce6(Load(m, 1, pointStride), Load(m, 7, pointStride), Load(m, 13, pointStride), Load(m, 19, pointStride), Load(m, 25, pointStride), Load(m, 31, pointStride), two, four, eight);
+            var (s02, s12, s22, s32) = Reduce6(Load(m, 2, pointStride), Load(m, 8, pointStride), Load(m, 14, pointStride), Load(m, 20, pointStride), Load(m, 26, pointStride), Load(m, 32, pointStride), two, four, eight);
+            var (s03, s13, s23, s33) = Reduce6(Load(m, 3, pointStride), Load(m, 9, pointStride), Load(m, 15, pointStride), Load(m, 21, pointStride), Load(m, 27, pointStride), Load(m, 33, pointStride), two, four, eight);
+            var (s04, s14, s24, s34) = Reduce6(Load(m, 4, pointStride), Load(m, 10, pointStride), Load(m, 16, pointStride), Load(m, 22, pointStride), Load(m, 28, pointStride), Load(m, 34, pointStride), two, four, eight);
+            var (s05, s15, s25, s35) = Reduce6(Load(m, 5, pointStride), Load(m, 11, pointStride), Load(m, 17, pointStride), Load(m, 23, pointStride), Load(m, 29, pointStride), Load(m, 35, pointStride), two, four, eight);
+            float* row = staging + tr * Tile * RowFloats;
+            WriteRow(row, Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight), biasV, pickLo, pickHi, upper);
+            WriteRow(row + RowFloats, Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight), biasV, pickLo, pickHi, upper);
+            WriteRow(row + 2 * RowFloats, Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight), biasV, pickLo, pickHi, upper);
+            WriteRow(row + 3 * RowFloats, Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight), biasV, pickLo, pickHi, upper);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> Load(float* m, int point, long pointStride) => Vector512.Load(m + point * pointStride);
+
+    /// <summary>Interleaves four column vectors (lanes = tiles) into one 32-float output row and adds the bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void WriteRow(float* row, (Vector512<float> Y0, Vector512<float> Y1, Vector512<float> Y2, Vector512<float> Y3) y,
+        Vector512<float> bias, Vector512<int> pickLo, Vector512<int> pickHi, Vector512<float> upper)
+    {
+        var lo = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickLo, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickLo, y.Y1));
+        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1));
+        (lo + bias).Store(row);
+        (hi + bias).Store(row + 16);
+    }
+
+    /// <summary>A^T m for six values: rows [1 1 1 1 1 0], [0 1 −1 2 −2 0], [0 1 1 4 4 0], [0 1 −1 8 −8 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Reduce6(
+        Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3, Vector512<float> m4, Vector512<float> m5,
+        Vector512<float> two, Vector512<float> four, Vector512<float> eight)
+    {
+        var a = m1 + m2;
+        var b = m1 - m2;
+        var c = m3 + m4;
+        var d = m3 - m4;
+        return (m0 + a + c, Vector512.FusedMultiplyAdd(two, d, b), Vector512.FusedMultiplyAdd(four, c, a), Vector512.FusedMultiplyAdd(eight, d, b) + m5);
+    }
+}

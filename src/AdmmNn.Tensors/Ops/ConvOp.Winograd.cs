@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+using AdmmNn.Tensors.Kernels;
+using AdmmNn.Tensors.Parallelism;
+
+namespace AdmmNn.Tensors.Ops;
+
+/// <summary>The Winograd F(4×4, 3×3) forward path of <see cref="ConvOp"/> (evaluation mode; see <see cref="ConvAlgorithmRule.PrefersWinograd(ConvPlan)"/>).</summary>
+internal sealed partial class ConvOp
+{
+    private WinogradConv.Layout? _winograd;
+    private float[] _winogradWeights = [];
+
+    /// <summary>The weights <see cref="_winogradWeights"/> were transformed from (bit for bit), so unchanged weights are not transformed again.</summary>
+    private float[] _winogradSource = [];
+
+    private readonly WorkspacePool _winogradWorkspace = new();
+
+    /// <summary>
+    /// Whether the forward runs on <see cref="WinogradConv"/>: never in training (its rounding differs from the direct
+    /// sum's and the backward does not need it), in evaluation where the rule prefers it or when forced.
+    /// </summary>
+    private bool UsesWinograd(ConvPlan plan, bool training) =>
+        _group == 1 && WinogradConv.IsSupported && WinogradConv.Supports(plan.G) && Algorithm switch
+        {
+            ConvAlgorithm.Winograd => true,
+            ConvAlgorithm.Auto => !training && ConvAlgorithmRule.PrefersWinograd(plan),
+            _ => false,
+        };
+
+    /// <summary>
+    /// Winograd forward: the weights are transformed once per distinct weight content; blocks of images (fixed by the
+    /// shape) run in parallel, each computing its outputs alone, so results do not depend on the thread count.
+    /// </summary>
+    private void WinogradForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
+    {
+        if (_winograd is not { } layout || layout.G != plan.G || layout.Cin != plan.Cin || layout.Cout != plan.Cout)
+        {
+            _winograd = layout = new WinogradConv.Layout(plan.G, plan.Cin, plan.Cout);
+            _winogradSource = [];
+        }
+
+        int weightCount = plan.Cout * plan.Kg;
+        ReadOnlySpan<float> weights = wd.AsSpan(0, weightCount);
+        if (_winogradSource.Length != weightCount || !MemoryMarshal.AsBytes(weights).SequenceEqual(MemoryMarshal.AsBytes(_winogradSource.AsSpan())))
+        {
+            if (_winogradWeights.Length < layout.PackedWeightFloats)
+            {
+                _winogradWeights = new float[layout.PackedWeightFloats];
+            }
+
+            WinogradConv.TransformWeights(layout, weights, _winogradWeights);
+            if (_winogradSource.Length != weightCount)
+            {
+                _winogradSource = new float[weightCount];
+            }
+
+            weights.CopyTo(_winogradSource);
+        }
+
+        int inSize = plan.Cin * plan.InHW, outSize = plan.Cout * plan.OutHW, perBlock = layout.ImagesPerBlock, n = plan.N;
+        int blocks = layout.ImageBlocks(n);
+        var buffers = _winogradWorkspace.Get(Math.Min(threads, blocks), layout.InputScratchFloats, layout.OutputScratchFloats);
+        float[] packed = _winogradWeights;
+        Workers.For(blocks, layout.BlockMacs, threads, (block, worker) =>
+        {
+            int n0 = block * perBlock, count = Math.Min(perBlock, n - n0);
+            WinogradConv.Compute(layout, xd.AsSpan(n0 * inSize, count * inSize), count, packed, bias, buffers.Col[worker], buffers.Tmp[worker],
+                yd.AsSpan(n0 * outSize, count * outSize), n0 * outSize, epilogue);
+        });
+    }
+}

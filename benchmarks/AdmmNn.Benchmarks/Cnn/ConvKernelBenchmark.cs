@@ -10,7 +10,8 @@ namespace AdmmNn.Benchmarks.Cnn;
 
 /// <summary>
 /// The measurement behind <see cref="ConvAlgorithmRule"/>: one convolution (+ BatchNorm + ReLU, fused in evaluation
-/// mode) per shape of the benchmark nets and LeNet-5, timed with im2col + GEMM and with the direct kernel, 2 threads.
+/// mode) per shape of the benchmark nets and LeNet-5, timed with im2col + GEMM, with the direct kernel and (3×3 stride 1
+/// up to 28 wide) with Winograd F(4×4, 3×3), 2 threads.
 /// Usage: <c>conv-kernels [--quick] [--batch N]</c>.
 /// </summary>
 public static class ConvKernelBenchmark
@@ -47,7 +48,7 @@ public static class ConvKernelBenchmark
         Gemm.Threads = Workers.Threads = 2;
         output.WriteLine($"conv-kernels  {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC  batch {batch}  threads 2  GEMM {Gemm.Backend}  direct kernel {(DirectConv.IsSupported ? "Vector512" : "unsupported")}");
         output.WriteLine($"load average at start: {LoadAverage()}");
-        output.WriteLine($"{"shape (conv+BN+ReLU, eval)",-28} {"Cin",4} {"HxW",6} {"Cout",4} {"k/s",4} {"im2col ms",10} {"direct ms",10} {"im2col CPU ms",14} {"direct CPU ms",14} {"direct GFLOP/CPU-s",19} {"CPU ratio",9} {"auto",7}");
+        output.WriteLine($"{"shape (conv+BN+ReLU, eval)",-28} {"Cin",4} {"HxW",6} {"Cout",4} {"k/s",4} {"im2col ms",10} {"direct ms",10} {"im2col CPU ms",14} {"direct CPU ms",14} {"direct GFLOP/CPU-s",19} {"CPU ratio",9} {"winograd ms",11} {"wino CPU ms",11} {"wino/direct CPU",15} {"auto",8}");
         foreach (var shape in Shapes)
         {
             if (shape.Cin * shape.Cout * shape.H * shape.H > 4_000_000 && quick)
@@ -73,12 +74,17 @@ public static class ConvKernelBenchmark
 
             var gemm = Time(ConvAlgorithm.Im2Col);
             var direct = Time(ConvAlgorithm.Direct);
-            ConvOp.Algorithm = ConvAlgorithm.Auto;
             var plan = new ConvShape(shape.H, shape.H, outH, outH, shape.K, shape.K, shape.Stride, shape.Stride, shape.Pad, shape.Pad, 1, 1);
-            bool auto = ConvAlgorithmRule.PrefersDirect(shape.Cin, shape.Cout, plan);
+            Measurement.Timing? winograd = WinogradConv.IsSupported && WinogradConv.Supports(plan) ? Time(ConvAlgorithm.Winograd) : null;
+            ConvOp.Algorithm = ConvAlgorithm.Auto;
+            string auto = ConvAlgorithmRule.PrefersWinograd(shape.Cin, shape.Cout, plan, batch) ? "winograd"
+                : ConvAlgorithmRule.PrefersDirect(shape.Cin, shape.Cout, plan) ? "direct" : "im2col";
+            string wino = winograd is { } t
+                ? string.Create(CultureInfo.InvariantCulture, $"{t.Median * 1e3,11:F3} {t.CpuPerCall * 1e3,11:F3} {t.CpuPerCall / direct.CpuPerCall,14:F2}x")
+                : $"{"-",11} {"-",11} {"-",15}";
             double flops = 2.0 * batch * shape.Cout * outH * outH * shape.Cin * shape.K * shape.K;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{shape.Name,-28} {shape.Cin,4} {shape.H + "x" + shape.H,6} {shape.Cout,4} {shape.K + "/" + shape.Stride,4} {gemm.Median * 1e3,10:F3} {direct.Median * 1e3,10:F3} {gemm.CpuPerCall * 1e3,14:F3} {direct.CpuPerCall * 1e3,14:F3} {flops / direct.CpuPerCall / 1e9,19:F1} {gemm.CpuPerCall / direct.CpuPerCall,8:F2}x {(auto ? "direct" : "im2col"),7}"));
+                $"{shape.Name,-28} {shape.Cin,4} {shape.H + "x" + shape.H,6} {shape.Cout,4} {shape.K + "/" + shape.Stride,4} {gemm.Median * 1e3,10:F3} {direct.Median * 1e3,10:F3} {gemm.CpuPerCall * 1e3,14:F3} {direct.CpuPerCall * 1e3,14:F3} {flops / direct.CpuPerCall / 1e9,19:F1} {gemm.CpuPerCall / direct.CpuPerCall,8:F2}x {wino} {auto,8}"));
         }
 
         output.WriteLine($"load average at end: {LoadAverage()}");

@@ -70,7 +70,25 @@ internal static class WinogradConv
             ImagesPerBlock = Math.Max(1, (target + TilesPerImage - 1) / TilesPerImage);
             // Stores write 16 lanes from each tile row's start: room for the last one's overhang, rounded to whole vectors.
             PositionStride = (ImagesPerBlock * TilesPerImage + 16 + 15) / 16 * 16;
+            InputPointStride = OddLines(cin * PositionStride);
+            ProductPointStride = OddLines(Blocks * ChannelBlock * PositionStride);
         }
+
+        /// <summary>
+        /// <paramref name="floats"/> rounded up to an odd number of 64-byte lines: the 36 points of a tile are read and
+        /// written together, and strides of a multiple of 4 KiB would put them all in one L1 set (measured: 8× slower transforms).
+        /// </summary>
+        private static int OddLines(int floats)
+        {
+            int lines = (floats + 15) / 16;
+            return (lines | 1) * 16;
+        }
+
+        /// <summary>Floats between the transformed input of consecutive points.</summary>
+        public int InputPointStride { get; }
+
+        /// <summary>Floats between the GEMM products of consecutive points.</summary>
+        public int ProductPointStride { get; }
 
         public ConvShape G { get; }
 
@@ -100,10 +118,10 @@ internal static class WinogradConv
         public int PackedWeightFloats => Points * Blocks * ChannelBlock * Cin;
 
         /// <summary>Floats of one worker's input scratch: one prepared image, then the block's transformed input.</summary>
-        public int InputScratchFloats => Cin * PreparedRows * RowFloats + Points * Cin * PositionStride;
+        public int InputScratchFloats => Cin * PreparedRows * RowFloats + Points * InputPointStride;
 
-        /// <summary>Floats of one worker's output scratch: the block's GEMM products, then one output plane's staging rows.</summary>
-        public int OutputScratchFloats => Points * Blocks * ChannelBlock * PositionStride + TilesH * Tile * RowFloats;
+        /// <summary>Floats of one worker's output scratch: the block's GEMM products.</summary>
+        public int OutputScratchFloats => Points * ProductPointStride;
 
         /// <summary>Blocks of images for a batch of <paramref name="n"/>.</summary>
         public int ImageBlocks(int n) => (n + ImagesPerBlock - 1) / ImagesPerBlock;
@@ -164,7 +182,8 @@ internal static class WinogradConv
     /// <summary>
     /// The convolution of <paramref name="images"/> consecutive images of <paramref name="x"/> (Cin planes each) into
     /// <paramref name="y"/> (Cout planes each; <paramref name="yOffset"/> is y's index in the whole output, for the
-    /// epilogue's residual), with <paramref name="bias"/> (Cout values or empty) added and the epilogue applied per plane.
+    /// epilogue's residual), with <paramref name="bias"/> (Cout values or empty) added and the epilogue applied in
+    /// registers as each output row is written.
     /// </summary>
     public static unsafe void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
         Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue)
@@ -178,14 +197,19 @@ internal static class WinogradConv
             throw new ArgumentException("WinogradConv.Compute: a buffer is smaller than the layout needs.");
         }
 
+        float[]? residual = epilogue.Residual;
+        if (residual is not null && (yOffset < 0 || (long)yOffset + images * cout * outPlane > residual.Length))
+        {
+            throw new ArgumentException("WinogradConv.Compute: the epilogue's residual is shorter than the output.");
+        }
+
         int preparedFloats = cin * layout.PreparedRows * RowFloats;
         Span<float> prepared = inputScratch[..preparedFloats];
         Span<float> transformed = inputScratch[preparedFloats..];
-        int productFloats = Points * layout.Blocks * ChannelBlock * layout.PositionStride;
+        int productFloats = Points * layout.ProductPointStride;
         Span<float> products = outputScratch[..productFloats];
-        Span<float> staging = outputScratch[productFloats..];
         int tilesPerImage = layout.TilesPerImage;
-        fixed (float* pp = prepared, tp = transformed, wp = packed, mp = products, sp = staging)
+        fixed (float* pp = prepared, tp = transformed, wp = packed, mp = products)
         {
             for (int i = 0; i < images; i++)
             {
@@ -194,45 +218,61 @@ internal static class WinogradConv
             }
 
             Multiply(layout, tp, wp, mp, images * tilesPerImage);
-            for (int i = 0; i < images; i++)
+            bool clamp = !float.IsNegativeInfinity(epilogue.Min) || !float.IsPositiveInfinity(epilogue.Max);
+            fixed (float* yp = y, rp = residual)
             {
-                for (int co = 0; co < cout; co++)
+                for (int i = 0; i < images; i++)
                 {
-                    TransformOutput(layout, mp, co, i * tilesPerImage, bias.IsEmpty ? 0f : bias[co], sp);
-                    Span<float> dst = y.Slice((i * cout + co) * outPlane, outPlane);
-                    for (int oh = 0; oh < g.OutH; oh++)
+                    for (int co = 0; co < cout; co++)
                     {
-                        staging.Slice(oh * RowFloats, g.OutW).CopyTo(dst.Slice(oh * g.OutW, g.OutW));
+                        int plane = (i * cout + co) * outPlane;
+                        TransformOutput(layout, mp, co, i * tilesPerImage, yp + plane, rp is null ? null : rp + yOffset + plane,
+                            bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max);
                     }
-
-                    epilogue.Apply(dst, yOffset + (i * cout + co) * outPlane);
                 }
             }
         }
     }
 
     /// <summary>One image into rows of 32 floats per channel: padded row r, column q holds x[r − padTop, q − padLeft] (zero outside).</summary>
-    private static void Prepare(Layout layout, ReadOnlySpan<float> image, Span<float> prepared)
+    private static unsafe void Prepare(Layout layout, ReadOnlySpan<float> image, Span<float> prepared)
     {
         var g = layout.G;
         int rows = layout.PreparedRows, inPlane = g.InH * g.InW;
-        int q0 = Math.Max(0, g.PadLeft), copy = Math.Min(g.InW, RowFloats - q0);
-        for (int c = 0; c < layout.Cin; c++)
+        int q0 = Math.Min(RowFloats, g.PadLeft), copy = Math.Max(0, Math.Min(g.InW, RowFloats - q0));
+        // Lanes [q0, q0 + copy) of the two vectors of a row come from the image, the rest are padding zeros.
+        var lane = Vector512<int>.Indices;
+        var keepLo = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(q0)) & Vector512.LessThan(lane, Vector512.Create(q0 + copy))).AsSingle();
+        var keepHi = (Vector512.GreaterThanOrEqual(lane + Vector512.Create(16), Vector512.Create(q0)) & Vector512.LessThan(lane + Vector512.Create(16), Vector512.Create(q0 + copy))).AsSingle();
+        fixed (float* xp = image, pp = prepared)
         {
-            ReadOnlySpan<float> plane = image.Slice(c * inPlane, inPlane);
-            for (int r = 0; r < rows; r++)
+            for (int c = 0; c < layout.Cin; c++)
             {
-                Span<float> row = prepared.Slice((c * rows + r) * RowFloats, RowFloats);
-                int ih = r - g.PadTop;
-                if (ih < 0 || ih >= g.InH || copy <= 0)
+                for (int r = 0; r < rows; r++)
                 {
-                    row.Clear();
-                    continue;
-                }
+                    float* row = pp + (c * rows + r) * RowFloats;
+                    int ih = r - g.PadTop;
+                    if (ih < 0 || ih >= g.InH || copy == 0)
+                    {
+                        Vector512<float>.Zero.Store(row);
+                        Vector512<float>.Zero.Store(row + 16);
+                        continue;
+                    }
 
-                row[..q0].Clear();
-                plane.Slice(ih * g.InW, copy).CopyTo(row[q0..]);
-                row[(q0 + copy)..].Clear();
+                    // Row start minus the left padding: one 32-float window, masked (when it lies inside the image span).
+                    int start = c * inPlane + ih * g.InW - q0;
+                    if (start >= 0 && start + RowFloats <= image.Length)
+                    {
+                        Vector512.ConditionalSelect(keepLo, Vector512.Load(xp + start), Vector512<float>.Zero).Store(row);
+                        Vector512.ConditionalSelect(keepHi, Vector512.Load(xp + start + 16), Vector512<float>.Zero).Store(row + 16);
+                        continue;
+                    }
+
+                    for (int q = 0; q < RowFloats; q++)
+                    {
+                        row[q] = q >= q0 && q < q0 + copy ? xp[start + q] : 0f;
+                    }
+                }
             }
         }
     }
@@ -246,7 +286,7 @@ internal static class WinogradConv
     private static unsafe void TransformInput(Layout layout, float* prepared, float* transformed, int position)
     {
         int cin = layout.Cin, rows = layout.PreparedRows, tilesW = layout.TilesW, stride = layout.PositionStride;
-        long pointStride = (long)cin * stride;
+        long pointStride = layout.InputPointStride;
         var four = Vector512.Create(4f);
         var five = Vector512.Create(5f);
         var two = Vector512.Create(2f);
@@ -328,11 +368,11 @@ internal static class WinogradConv
         int end = (tiles + 15) / 16 * 16, wide = end / 48 * 48;
         for (int point = 0; point < Points; point++)
         {
-            float* v = transformed + (long)point * cin * stride;
+            float* v = transformed + (long)point * layout.InputPointStride;
             for (int b = 0; b < blocks; b++)
             {
                 float* w = packed + ((long)point * blocks + b) * cin * ChannelBlock;
-                float* m = products + ((long)point * blocks + b) * ChannelBlock * stride;
+                float* m = products + (long)point * layout.ProductPointStride + (long)b * ChannelBlock * stride;
                 for (int t = 0; t < wide; t += 48)
                 {
                     Tile3(v + t, stride, cin, w, m + t, stride);
@@ -440,26 +480,23 @@ internal static class WinogradConv
     }
 
     /// <summary>
-    /// A^T M A (+ bias) for every tile of output channel <paramref name="co"/> of one image (tiles from
-    /// <paramref name="position"/>), written as rows of 32 floats (output row oh at oh·32) into <paramref name="staging"/>.
+    /// A^T M A for every tile of output channel <paramref name="co"/> of one image (tiles from <paramref name="position"/>)
+    /// into its output plane <paramref name="y"/>, with the evaluation epilogue in registers: + bias, + residual (when
+    /// not null), clamp to [lo, hi] (when <paramref name="clamp"/>), in that order, as <see cref="ConvEpilogue.Apply"/>.
+    /// Rows are written with masked stores, so nothing outside the plane is touched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TransformOutput(Layout layout, float* products, int co, int position, float bias, float* staging)
+    private static unsafe void TransformOutput(Layout layout, float* products, int co, int position, float* y, float* residual,
+        float bias, bool clamp, float lo, float hi)
     {
-        int stride = layout.PositionStride, tilesW = layout.TilesW;
-        long pointStride = (long)layout.Blocks * ChannelBlock * stride;
+        int stride = layout.PositionStride, tilesW = layout.TilesW, outH = layout.G.OutH, outW = layout.G.OutW;
+        long pointStride = layout.ProductPointStride;
         var two = Vector512.Create(2f);
         var four = Vector512.Create(4f);
         var eight = Vector512.Create(8f);
-        var biasV = Vector512.Create(bias);
-        // Output column x = 4·tile + j takes lane x / 4 of column vector j: pairs (j 0, 1) and (j 2, 3) by one permute
-        // each, then a blend on j ≥ 2 (second half: tiles 4–7).
-        var x = Vector512<int>.Indices;
-        var tile = x >>> 2;
-        var j = x & Vector512.Create(3);
-        var pickLo = tile + ((j & Vector512.Create(1)) << 4);
-        var pickHi = pickLo + Vector512.Create(4);
-        var upper = Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle();
+        var epilogue = new RowEpilogue(Vector512.Create(bias), clamp, Vector512.Create(lo), Vector512.Create(hi),
+            Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outW)).AsSingle(),
+            Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle());
         float* m0 = products + (long)co * stride + position;
         for (int tr = 0; tr < layout.TilesH; tr++)
         {
@@ -471,26 +508,66 @@ internal static class WinogradConv
             var (s03, s13, s23, s33) = Reduce6(Load(m, 3, pointStride), Load(m, 9, pointStride), Load(m, 15, pointStride), Load(m, 21, pointStride), Load(m, 27, pointStride), Load(m, 33, pointStride), two, four, eight);
             var (s04, s14, s24, s34) = Reduce6(Load(m, 4, pointStride), Load(m, 10, pointStride), Load(m, 16, pointStride), Load(m, 22, pointStride), Load(m, 28, pointStride), Load(m, 34, pointStride), two, four, eight);
             var (s05, s15, s25, s35) = Reduce6(Load(m, 5, pointStride), Load(m, 11, pointStride), Load(m, 17, pointStride), Load(m, 23, pointStride), Load(m, 29, pointStride), Load(m, 35, pointStride), two, four, eight);
-            float* row = staging + tr * Tile * RowFloats;
-            WriteRow(row, Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight), biasV, pickLo, pickHi, upper);
-            WriteRow(row + RowFloats, Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight), biasV, pickLo, pickHi, upper);
-            WriteRow(row + 2 * RowFloats, Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight), biasV, pickLo, pickHi, upper);
-            WriteRow(row + 3 * RowFloats, Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight), biasV, pickLo, pickHi, upper);
+            int oh = tr * Tile;
+            long at = (long)oh * outW;
+            WriteRow(y + at, residual is null ? null : residual + at, Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight), epilogue);
+            if (oh + 1 >= outH)
+            {
+                break;
+            }
+
+            WriteRow(y + at + outW, residual is null ? null : residual + at + outW, Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight), epilogue);
+            if (oh + 2 >= outH)
+            {
+                break;
+            }
+
+            WriteRow(y + at + 2 * outW, residual is null ? null : residual + at + 2 * outW, Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight), epilogue);
+            if (oh + 3 >= outH)
+            {
+                break;
+            }
+
+            WriteRow(y + at + 3 * outW, residual is null ? null : residual + at + 3 * outW, Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight), epilogue);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector512<float> Load(float* m, int point, long pointStride) => Vector512.Load(m + point * pointStride);
 
-    /// <summary>Interleaves four column vectors (lanes = tiles) into one 32-float output row and adds the bias.</summary>
+    /// <summary>What <see cref="WriteRow"/> does besides interleaving: bias, clamp bounds, and the masks of the row's columns.</summary>
+    private readonly record struct RowEpilogue(Vector512<float> Bias, bool Clamp, Vector512<float> Lo, Vector512<float> Hi, Vector512<float> KeepLo, Vector512<float> KeepHi);
+
+    /// <summary>
+    /// Interleaves four column vectors (lanes = tiles) into one output row (column 4·tile + j from vector j: pairs (0, 1)
+    /// and (2, 3) by one permute each, then a blend on j ≥ 2; second half: tiles 4–7), applies the epilogue and stores
+    /// the row's columns.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void WriteRow(float* row, (Vector512<float> Y0, Vector512<float> Y1, Vector512<float> Y2, Vector512<float> Y3) y,
-        Vector512<float> bias, Vector512<int> pickLo, Vector512<int> pickHi, Vector512<float> upper)
+    private static unsafe void WriteRow(float* row, float* residual, (Vector512<float> Y0, Vector512<float> Y1, Vector512<float> Y2, Vector512<float> Y3) y,
+        in RowEpilogue e)
     {
-        var lo = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickLo, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickLo, y.Y1));
-        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1));
-        (lo + bias).Store(row);
-        (hi + bias).Store(row + 16);
+        var x = Vector512<int>.Indices;
+        var j = x & Vector512.Create(3);
+        var pickLo = (x >>> 2) + ((j & Vector512.Create(1)) << 4);
+        var pickHi = pickLo + Vector512.Create(4);
+        var upper = Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle();
+        var lo = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickLo, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickLo, y.Y1)) + e.Bias;
+        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1)) + e.Bias;
+        if (residual is not null)
+        {
+            lo += Avx512F.MaskLoad(residual, e.KeepLo, Vector512<float>.Zero);
+            hi += Avx512F.MaskLoad(residual + 16, e.KeepHi, Vector512<float>.Zero);
+        }
+
+        if (e.Clamp)
+        {
+            lo = Vector512.Min(Vector512.Max(lo, e.Lo), e.Hi);
+            hi = Vector512.Min(Vector512.Max(hi, e.Lo), e.Hi);
+        }
+
+        Avx512F.MaskStore(row, e.KeepLo, lo);
+        Avx512F.MaskStore(row + 16, e.KeepHi, hi);
     }
 
     /// <summary>A^T m for six values: rows [1 1 1 1 1 0], [0 1 −1 2 −2 0], [0 1 1 4 4 0], [0 1 −1 8 −8 1].</summary>

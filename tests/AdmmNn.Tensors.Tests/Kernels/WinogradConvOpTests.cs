@@ -1,0 +1,138 @@
+using AdmmNn.Abstractions.Models;
+using AdmmNn.Tensors.Kernels;
+using AdmmNn.Tensors.Modules;
+using AdmmNn.Tensors.Ops;
+using AdmmNn.Tensors.Parallelism;
+using AdmmNn.Tensors.Tests.Training;
+
+namespace AdmmNn.Tensors.Tests.Kernels;
+
+/// <summary>
+/// The Winograd path through the op: Conv (+bias) → Add residual → Relu in evaluation mode (fused), forced Winograd
+/// against forced im2col + GEMM within the bound of <see cref="WinogradConvTests"/>, the rule's choice, bit-identical
+/// results for 1 and 2 threads, and training-mode forwards staying off Winograd.
+/// </summary>
+[Collection(WorkersCollection.Name)]
+public sealed class WinogradConvOpTests
+{
+    private const double Epsilon = 1.0 / (1 << 24);
+
+    private static float[] RandomFloats(Random r, int count) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+
+    private sealed record Net(GraphModule Module, Dictionary<string, Tensor> Inputs, string Output, float[] X, float[] W, int Cin);
+
+    /// <summary>y = Relu(conv3×3(x, w, b; pad 1) + r) on n × cin × size², weights and inputs in [−1, 1].</summary>
+    private static Net Build(int n, int cin, int cout, int size, int seed)
+    {
+        var r = new Random(seed);
+        var g = new ModelGraph { OpsetVersion = 17 };
+        float[] w = RandomFloats(r, cout * cin * 9), b = RandomFloats(r, cout);
+        g.Initializers.Add(TensorData.FromFloats("w", [cout, cin, 3, 3], w));
+        g.Initializers.Add(TensorData.FromFloats("b", [cout], b));
+        g.Inputs.Add(new ValueInfo("x", ElementType.Float32, [n, cin, size, size]));
+        g.Inputs.Add(new ValueInfo("r", ElementType.Float32, [n, cout, size, size]));
+        var conv = new GraphNode { Name = "conv", OpType = "Conv", Inputs = ["x", "w", "b"], Outputs = ["c"] };
+        conv.Attributes.Add(NodeAttribute.Of("kernel_shape", 3, 3));
+        conv.Attributes.Add(NodeAttribute.Of("pads", 1, 1, 1, 1));
+        g.Nodes.Add(conv);
+        g.Nodes.Add(new GraphNode { Name = "add", OpType = "Add", Inputs = ["c", "r"], Outputs = ["s"] });
+        g.Nodes.Add(new GraphNode { Name = "act", OpType = "Relu", Inputs = ["s"], Outputs = ["y"] });
+        g.Outputs.Add(new ValueInfo("y", ElementType.Float32, [n, cout, size, size]));
+        float[] x = RandomFloats(r, n * cin * size * size);
+        var inputs = new Dictionary<string, Tensor>
+        {
+            ["x"] = new Tensor(x, [n, cin, size, size]),
+            ["r"] = new Tensor(RandomFloats(r, n * cout * size * size), [n, cout, size, size]),
+        };
+        var module = GraphModule.FromGraph(g);
+        module.Training = false;
+        Assert.NotNull(module.EvalSteps);
+        return new Net(module, inputs, "y", x, w, cin);
+    }
+
+    private static float[] Forward(Net net, ConvAlgorithm algorithm, int threads)
+    {
+        ConvAlgorithm savedAlgorithm = ConvOp.Algorithm;
+        int savedThreads = Workers.Threads;
+        ConvOp.Algorithm = algorithm;
+        Workers.Threads = threads;
+        try
+        {
+            return net.Module.Run(net.Inputs)[net.Output].ToArray();
+        }
+        finally
+        {
+            ConvOp.Algorithm = savedAlgorithm;
+            Workers.Threads = savedThreads;
+        }
+    }
+
+    [Theory]
+    [InlineData(5, 16, 16, 28)]
+    [InlineData(7, 32, 32, 14)]
+    [InlineData(30, 64, 64, 7)]
+    [InlineData(3, 12, 20, 9)]
+    public void Forced_winograd_matches_im2col_within_the_bound(int n, int cin, int cout, int size)
+    {
+        if (!WinogradConv.IsSupported)
+        {
+            return;
+        }
+
+        var net = Build(n, cin, cout, size, n + cin + size);
+        float[] winograd = Forward(net, ConvAlgorithm.Winograd, 2), gemm = Forward(net, ConvAlgorithm.Im2Col, 2);
+        // The worst-case bound of WinogradConvTests, plus the GEMM's own summation error (Cin·9 terms).
+        double maxX = net.X.Max(Math.Abs), maxW = net.W.Max(Math.Abs);
+        double bound = (2 * Epsilon * (cin + 10) * 100 * 361 + 2 * Epsilon * cin * 9) * maxX * maxW;
+        double largest = 0;
+        for (int i = 0; i < gemm.Length; i++)
+        {
+            double error = Math.Abs(winograd[i] - gemm[i]);
+            largest = Math.Max(largest, error);
+            Assert.True(error <= bound, $"element {i}: winograd {winograd[i]} vs im2col {gemm[i]} (bound {bound:E2})");
+        }
+
+        Assert.True(largest > 0, "Winograd and im2col agree bit for bit: the Winograd path did not run.");
+    }
+
+    [Fact]
+    public void Results_are_bit_identical_for_one_and_two_threads()
+    {
+        if (!WinogradConv.IsSupported)
+        {
+            return;
+        }
+
+        // 9 images of 28²: 2 per block, 5 blocks split unevenly over 2 threads.
+        var net = Build(9, 16, 24, 28, 3);
+        Assert.Equal(Forward(net, ConvAlgorithm.Winograd, 1), Forward(net, ConvAlgorithm.Winograd, 2));
+        var small = Build(30, 64, 64, 7, 4);
+        Assert.Equal(Forward(small, ConvAlgorithm.Winograd, 1), Forward(small, ConvAlgorithm.Winograd, 2));
+    }
+
+    [Fact]
+    public void The_rule_picks_winograd_in_evaluation_for_batches_and_not_for_single_images_or_training()
+    {
+        if (!WinogradConv.IsSupported)
+        {
+            return;
+        }
+
+        var net = Build(4, 16, 16, 14, 5);
+        Assert.Equal(Forward(net, ConvAlgorithm.Winograd, 2), Forward(net, ConvAlgorithm.Auto, 2));
+        var one = Build(1, 16, 16, 14, 6);
+        Assert.NotEqual(Forward(one, ConvAlgorithm.Winograd, 2), Forward(one, ConvAlgorithm.Auto, 2));
+
+        // Training mode (unfused ops, no BatchNorm here): Auto keeps the direct kernel.
+        net.Module.Training = true;
+        try
+        {
+            Assert.Equal(Forward(net, ConvAlgorithm.Direct, 2), Forward(net, ConvAlgorithm.Auto, 2));
+            Assert.NotEqual(Forward(net, ConvAlgorithm.Winograd, 2), Forward(net, ConvAlgorithm.Auto, 2));
+        }
+        finally
+        {
+            net.Module.Training = false;
+        }
+    }
+}

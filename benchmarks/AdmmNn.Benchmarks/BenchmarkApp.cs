@@ -31,7 +31,7 @@ public static class BenchmarkApp
         }
 
         bool quick = args.Contains("--quick");
-        // ADMMNN_CONV=im2col|direct|auto forces the convolution kernel (A/B runs of the per-shape rule on a busy machine).
+        // ADMMNN_CONV=im2col|direct|winograd|autowithoutwinograd|auto forces the convolution kernel (A/B runs of the per-shape rule on a busy machine).
         if (Environment.GetEnvironmentVariable("ADMMNN_CONV") is { Length: > 0 } conv)
         {
             AdmmNn.Tensors.Ops.ConvOp.Algorithm = Enum.Parse<AdmmNn.Tensors.Ops.ConvAlgorithm>(conv, ignoreCase: true);

@@ -14,4 +14,7 @@ internal enum ConvAlgorithm
 
     /// <summary><see cref="Kernels.WinogradConv"/> F(4×4, 3×3) wherever it is supported (3×3 stride 1), else as Auto.</summary>
     Winograd,
+
+    /// <summary>As <see cref="Auto"/> but never Winograd: the rule before its Winograd clause, for A/B runs (<c>ADMMNN_CONV=autowithoutwinograd</c>).</summary>
+    AutoWithoutWinograd,
 }

@@ -48,14 +48,23 @@ internal static class WinogradConv
 
     private static int Tiles(int outputs) => (outputs + Tile - 1) / Tile;
 
+    /// <summary>About this many tiles per image block (see <see cref="BlockImages"/>).</summary>
+    private const int TargetTiles = 48;
+
+    /// <summary>
+    /// Images per block for geometry <paramref name="g"/>: about <see cref="TargetTiles"/> tiles, i.e. 1 image of 28², 3 of
+    /// 14², 12 of 7². The block's transformed input and products (36 points × channels × tiles each) then stay in L2;
+    /// 96 tiles measured no faster.
+    /// </summary>
+    public static int BlockImages(in ConvShape g)
+    {
+        int tiles = Tiles(g.OutH) * Tiles(g.OutW);
+        return Math.Max(1, (TargetTiles + tiles - 1) / tiles);
+    }
+
     /// <summary>Sizes of one convolution shape on this kernel.</summary>
     internal sealed class Layout
     {
-        /// <summary>
-        /// About this many tiles per image block: 1 image of 28², 3 of 14², 12 of 7². The block's transformed input and
-        /// products (36 points × channels × tiles each) then stay in L2; 96 tiles measured no faster.
-        /// </summary>
-        private const int TargetTiles = 48;
 
         public Layout(in ConvShape g, int cin, int cout)
         {
@@ -69,7 +78,7 @@ internal static class WinogradConv
             Cout = cout;
             TilesH = Tiles(g.OutH);
             TilesW = Tiles(g.OutW);
-            ImagesPerBlock = Math.Max(1, (TargetTiles + TilesPerImage - 1) / TilesPerImage);
+            ImagesPerBlock = BlockImages(g);
             // Stores write 16 lanes from each tile row's start: room for the last one's overhang, rounded to whole vectors.
             PositionStride = (ImagesPerBlock * TilesPerImage + 16 + 15) / 16 * 16;
             InputPointStride = OddLines(cin * PositionStride);

@@ -28,20 +28,26 @@ internal static class ConvAlgorithmRule
     public static bool PrefersDirectWeightGradient(DirectConv.Layout layout) => layout.Cout % 4 == 0 && layout.Positions >= 192;
 
     /// <summary>
-    /// Evaluation-mode forwards that run Winograd F(4×4, 3×3) (<see cref="WinogradConv"/>, 3×3 stride 1, rows ≤ 28 wide):
-    /// measured with <c>benchmarks -- conv-kernels</c> (docs/engine-kernels.md, "Winograd").
+    /// Evaluation-mode forwards that run Winograd F(4×4, 3×3) (<see cref="WinogradConv"/>, 3×3 stride 1, rows ≤ 28 wide),
+    /// measured with <c>benchmarks -- conv-kernels --batch 256</c> (docs/engine-kernels.md, "Winograd"): 0.66–0.69× the
+    /// direct kernel's CPU time at 16→16 28², 32→32 14², 64→64 7²; 1.13–1.63× (slower) for the 1-channel stem.
     /// </summary>
     public static bool PrefersWinograd(ConvPlan plan) => PrefersWinograd(plan.Cg, plan.CoutG, plan.G, plan.N);
 
-    /// <summary>The Winograd rule on the shape alone (<paramref name="n"/>: images in the batch).</summary>
+    /// <summary>
+    /// The Winograd rule on the shape alone (<paramref name="n"/>: images in the batch). Batches of fewer than two image
+    /// blocks (2 images of 28², 6 of 14², 24 of 7²) keep the direct kernel, which splits their images across the threads;
+    /// the cut depends on the shape only, never on the thread count.
+    /// </summary>
     public static bool PrefersWinograd(int cin, int cout, in ConvShape g, int n) =>
-        WinogradConv.Supports(g) && cin >= WinogradMinChannels && cout >= WinogradMinChannels && n >= WinogradMinImages;
+        WinogradConv.Supports(g) && cin >= WinogradMinChannels && cout >= WinogradMinChannels && n >= 2 * WinogradConv.BlockImages(g);
 
-    /// <summary>Fewest input and output channels for Winograd: with fewer its transforms outweigh the multiplies saved.</summary>
+    /// <summary>
+    /// Fewest input and output channels for Winograd: with one input channel (the stem) the transforms outweigh the
+    /// multiplies saved; 16 is the smallest count measured to win (counts between were not measured).
+    /// </summary>
     public const int WinogradMinChannels = 16;
 
-    /// <summary>Fewest images for Winograd (smaller batches keep the direct kernel, which splits an image across threads).</summary>
-    public const int WinogradMinImages = 2;
 
     public static bool PrefersDirect(ConvPlan plan) => PrefersDirect(plan.Cg, plan.CoutG, plan.G);
 

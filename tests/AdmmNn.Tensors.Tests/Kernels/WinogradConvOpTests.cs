@@ -111,17 +111,19 @@ public sealed class WinogradConvOpTests
     }
 
     [Fact]
-    public void The_rule_picks_winograd_in_evaluation_for_batches_and_not_for_single_images_or_training()
+    public void The_rule_picks_winograd_in_evaluation_for_two_blocks_or_more_and_not_for_smaller_batches_or_training()
     {
         if (!WinogradConv.IsSupported)
         {
             return;
         }
 
-        var net = Build(4, 16, 16, 14, 5);
+        // 14² planes: 3 images per block, so from 6 images (two blocks, one per thread) on.
+        var net = Build(6, 16, 16, 14, 5);
         Assert.Equal(Forward(net, ConvAlgorithm.Winograd, 2), Forward(net, ConvAlgorithm.Auto, 2));
-        var one = Build(1, 16, 16, 14, 6);
-        Assert.NotEqual(Forward(one, ConvAlgorithm.Winograd, 2), Forward(one, ConvAlgorithm.Auto, 2));
+        var few = Build(5, 16, 16, 14, 6);
+        Assert.NotEqual(Forward(few, ConvAlgorithm.Winograd, 2), Forward(few, ConvAlgorithm.Auto, 2));
+        Assert.Equal(Forward(few, ConvAlgorithm.Direct, 2), Forward(few, ConvAlgorithm.Auto, 2));
 
         // Training mode (unfused ops, no BatchNorm here): Auto keeps the direct kernel.
         net.Module.Training = true;

@@ -53,8 +53,11 @@ public sealed class WinogradConvTests
         }
     }
 
-    /// <summary>Runs the kernel block by block as the op does, with NaN-filled scratch (garbage must not reach the output).</summary>
-    private static float[] Run(Case c, float[] x, float[] w, float[] bias, ConvEpilogue epilogue)
+    /// <summary>
+    /// Runs the kernel block by block as the op does (or one image per call when <paramref name="imagesPerCall"/> is 1),
+    /// with NaN-filled scratch (garbage must not reach the output).
+    /// </summary>
+    private static float[] Run(Case c, float[] x, float[] w, float[] bias, ConvEpilogue epilogue, int imagesPerCall = 0)
     {
         var layout = new WinogradConv.Layout(c.Shape, c.Cin, c.Cout);
         var packed = new float[layout.PackedWeightFloats];
@@ -65,9 +68,10 @@ public sealed class WinogradConvTests
         Array.Fill(outputScratch, float.NaN);
         int inSize = c.Cin * c.H * c.W, outSize = c.Cout * c.OutH * c.OutW;
         var y = new float[c.N * outSize];
-        for (int block = 0; block < layout.ImageBlocks(c.N); block++)
+        int per = imagesPerCall > 0 ? imagesPerCall : layout.ImagesPerBlock;
+        for (int n0 = 0; n0 < c.N; n0 += per)
         {
-            int n0 = block * layout.ImagesPerBlock, count = Math.Min(layout.ImagesPerBlock, c.N - n0);
+            int count = Math.Min(per, c.N - n0);
             WinogradConv.Compute(layout, x.AsSpan(n0 * inSize, count * inSize), count, packed, bias, inputScratch, outputScratch,
                 y.AsSpan(n0 * outSize, count * outSize), n0 * outSize, epilogue);
         }
@@ -167,6 +171,24 @@ public sealed class WinogradConvTests
         float[] residual = RandomFloats(r, c.N * c.Cout * c.OutH * c.OutW);
         float[] actual = Run(c, x, w, bias, new ConvEpilogue(residual, -0.3f, 0.4f));
         AssertWithinTolerance(c, x, w, bias, actual, (v, i) => Math.Clamp(v + residual[i], -0.3, 0.4));
+    }
+
+    /// <summary>An image's outputs do not depend on which images share its block (the op spreads a batch over blocks evenly).</summary>
+    [Fact]
+    public void Results_do_not_depend_on_how_images_are_grouped_into_blocks()
+    {
+        if (!WinogradConv.IsSupported)
+        {
+            return;
+        }
+
+        var r = new Random(8);
+        var c = new Case(13, 20, 24, 7, 7, 1, 1, 1, 1);
+        Assert.Equal(12, new WinogradConv.Layout(c.Shape, c.Cin, c.Cout).ImagesPerBlock);
+        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * 9), bias = RandomFloats(r, c.Cout);
+        float[] blocked = Run(c, x, w, bias, ConvEpilogue.None);
+        Assert.Equal(blocked, Run(c, x, w, bias, ConvEpilogue.None, imagesPerCall: 1));
+        Assert.Equal(blocked, Run(c, x, w, bias, ConvEpilogue.None, imagesPerCall: 5));
     }
 
     [Fact]

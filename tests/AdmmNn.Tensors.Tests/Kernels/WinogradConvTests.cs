@@ -104,19 +104,20 @@ public sealed class WinogradConvTests
         }
     }
 
+    /// <summary>Seeds of the random-shape cases.</summary>
+    public static TheoryData<int> Seeds()
+    {
+        var seeds = new TheoryData<int>();
+        foreach (int seed in Enumerable.Range(1, 16))
+        {
+            seeds.Add(seed);
+        }
+
+        return seeds;
+    }
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(9)]
-    [InlineData(10)]
-    [InlineData(11)]
-    [InlineData(12)]
+    [MemberData(nameof(Seeds))]
     public void Random_shapes_match_the_reference(int seed)
     {
         if (!WinogradConv.IsSupported)

@@ -12,7 +12,7 @@ namespace AdmmNn.Tensors.Ops;
 /// batch in parallel; weight gradients are summed per chunk and then reduced in chunk order, so results do not depend
 /// on the thread count.
 /// </summary>
-internal sealed class ConvOp : NodeOp
+internal sealed partial class ConvOp : NodeOp
 {
     private const int TargetColumns = 2048;
 
@@ -99,6 +99,12 @@ internal sealed class ConvOp : NodeOp
         if (plan.IsDepthwise)
         {
             DepthwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
+        if (UsesSmallPlane(plan))
+        {
+            SmallPlaneForward(plan, xd, wd, bias, yd, epilogue, threads);
             return;
         }
 
@@ -198,6 +204,12 @@ internal sealed class ConvOp : NodeOp
         if (plan.IsDepthwise)
         {
             DepthwiseBackward(plan, xd, wd, dyd, dx, dw, db, threads);
+            return;
+        }
+
+        if (UsesSmallPlane(plan))
+        {
+            SmallPlaneBackward(plan, xd, wd, dyd, dx, dw, db, threads);
             return;
         }
 

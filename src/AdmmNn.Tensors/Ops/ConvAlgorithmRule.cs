@@ -12,7 +12,7 @@ namespace AdmmNn.Tensors.Ops;
 internal static class ConvAlgorithmRule
 {
     /// <summary>Most output channels per group the direct kernel takes.</summary>
-    public const int MaxOutputChannels = 64;
+    public const int MaxOutputChannels = 128;
 
     /// <summary>
     /// Multiply-adds per image below which a small batch (fewer than two images per thread) is not split across the

@@ -150,6 +150,12 @@ internal sealed class PoolOp : NodeOp
             return;
         }
 
+        if (MaxPoolStride2.Applies(g))
+        {
+            MaxPoolStride2.Forward(x, g, y, arg);
+            return;
+        }
+
         if (g.DilationH == 1 && g.DilationW == 1)
         {
             MaxPlaneUndilated(x, g, y, arg);

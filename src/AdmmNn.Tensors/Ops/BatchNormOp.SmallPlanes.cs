@@ -14,8 +14,8 @@ internal sealed partial class BatchNormOp
     /// <summary>Planes smaller than this take the across-channels path in training.</summary>
     internal const int SmallPlaneInner = 32;
 
-    /// <summary>Floats of row work per thread part (channel ranges are at least this long, so small layers stay serial).</summary>
-    private const int PartFloats = 4096;
+    /// <summary>Floats of work (batch × channel range) per thread part: enough parts for both cores on resnet18-32's stages, none for tiny layers.</summary>
+    private const int PartFloats = 65536;
 
     // Per row position j = ch·inner + i: [0] accumulator, [1] second accumulator, [2] scratch, [3] mean, [4] k or a, [5] c or shift, [6] d.
     private float[][] _rows = [];
@@ -30,12 +30,12 @@ internal sealed partial class BatchNormOp
         return _rows;
     }
 
-    private static int Parts(int c, int inner) => Math.Clamp(c * inner / PartFloats, 1, c);
+    private static int Parts(int n, int c, int inner) => (int)Math.Clamp((long)n * c * inner / PartFloats, 1, c);
 
     /// <summary>Training forward: batch mean (two-pass variance), running-statistics update values, y = a·x + shift.</summary>
     private void ForwardAcrossChannels(float[] xd, float[] yd, int n, int c, int inner, float[] scale, float[] bias, float[] runMean, float[] runVar)
     {
-        int row = c * inner, parts = Parts(c, inner);
+        int row = c * inner, parts = Parts(n, c, inner);
         var r = Rows(row);
         float[] mean = _mean, invStd = _invStd, newMean = _newMean, newVar = _newVar;
         float eps = _epsilon, momentum = _momentum;
@@ -99,7 +99,7 @@ internal sealed partial class BatchNormOp
     /// <summary>Backward: Σdy and Σdy·(x − μ) per channel, then dx += k·dy + c·(x − μ) + d row by row.</summary>
     private void BackwardAcrossChannels(float[] xd, float[] dy, float[]? dx, float[]? dScale, float[]? dBias, int n, int c, int inner, float[] scale, bool batchStats)
     {
-        int row = c * inner, parts = Parts(c, inner);
+        int row = c * inner, parts = Parts(n, c, inner);
         var r = Rows(row);
         float[] mean = _mean, invStd = _invStd;
         int count = n * inner;

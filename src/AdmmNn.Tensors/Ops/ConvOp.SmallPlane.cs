@@ -16,8 +16,9 @@ internal sealed partial class ConvOp
     private SmallPlaneConv? _smallPlane;
     private float[] _dense = [];
 
+    /// <summary>Whether this convolution runs as one dense product: chosen per shape unless a kernel is forced (Im2Col, Direct).</summary>
     private bool UsesSmallPlane(ConvPlan plan) =>
-        _group == 1 && Algorithm == ConvAlgorithm.Auto && SmallPlaneConv.Pays(plan.G, plan.Cin, plan.Cout, SmallPlaneRatio);
+        _group == 1 && Algorithm is not (ConvAlgorithm.Im2Col or ConvAlgorithm.Direct) && SmallPlaneConv.Pays(plan.G, plan.Cin, plan.Cout, SmallPlaneRatio);
 
     /// <summary>The layout for <paramref name="plan"/>'s shape (a new shape also gets a new, zeroed D).</summary>
     private SmallPlaneConv SmallPlaneLayout(ConvPlan plan)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using AdmmNn.Tensors.Kernels;
 using AdmmNn.Tensors.Parallelism;
 
@@ -16,6 +17,10 @@ internal sealed partial class ConvOp
     private SmallPlaneConv? _smallPlane;
     private float[] _dense = [];
 
+    // The weights D was last expanded from (bit for bit): evaluation passes the same folded weights every call, and a
+    // training step's backward the forward's weights, so D is rebuilt only when they change.
+    private float[] _denseSource = [];
+
     /// <summary>Whether this convolution runs as one dense product: chosen per shape unless a kernel is forced (Im2Col, Direct).</summary>
     private bool UsesSmallPlane(ConvPlan plan) =>
         _group == 1 && Algorithm is not (ConvAlgorithm.Im2Col or ConvAlgorithm.Direct) && SmallPlaneConv.Pays(plan.G, plan.Cin, plan.Cout, SmallPlaneRatio);
@@ -27,6 +32,7 @@ internal sealed partial class ConvOp
         {
             _smallPlane = layout = new SmallPlaneConv(plan.G, plan.Cin, plan.Cout);
             _dense = new float[(long)layout.Rows * layout.Columns];
+            _denseSource = [];
         }
 
         return layout;
@@ -37,8 +43,20 @@ internal sealed partial class ConvOp
     {
         var layout = SmallPlaneLayout(plan);
         float[] dense = _dense;
-        int cout = plan.Cout;
-        Workers.For(cout, (long)layout.Connections * plan.Cin, threads, (co, _) => layout.Expand(wd, dense, co, 1));
+        int weights = plan.Cout * plan.Cin * layout.Taps;
+        ReadOnlySpan<float> w = wd.AsSpan(0, weights);
+        if (_denseSource.Length == weights && MemoryMarshal.AsBytes(w).SequenceEqual(MemoryMarshal.AsBytes(_denseSource.AsSpan())))
+        {
+            return (layout, dense);
+        }
+
+        Workers.For(plan.Cout, (long)layout.Connections * plan.Cin, threads, (co, _) => layout.Expand(wd, dense, co, 1));
+        if (_denseSource.Length != weights)
+        {
+            _denseSource = new float[weights];
+        }
+
+        w.CopyTo(_denseSource);
         return (layout, dense);
     }
 

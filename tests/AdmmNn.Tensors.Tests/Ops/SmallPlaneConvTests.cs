@@ -96,6 +96,32 @@ public sealed class SmallPlaneConvTests
         }
     }
 
+    /// <summary>D is kept between calls: weights changed in place (an optimizer step) must be expanded again.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Weights_changed_in_place_are_used_by_the_next_call(bool training)
+    {
+        var op = Conv([3, 4, 2, 2], [5, 4, 3, 3], bias: true, 1, [1, 1, 1, 1], 1);
+        var module = GraphModule.FromGraph(op.Graph);
+        module.Training = training;
+        module.Run(new Dictionary<string, Tensor>());
+        var w = module.Parameter("w")!.Value.Data;
+        var wRef = op.Operands["w"].Copy();
+        for (int i = 0; i < w.Length; i += 3)
+        {
+            w[i] += 0.25f;
+            wRef.V[i] = w[i];
+        }
+
+        var y = module.Run(new Dictionary<string, Tensor>())["y"].ToArray();
+        var yRef = Reference.Conv(op.Operands["x"], wRef, op.Operands["b"], [1, 1], [1, 1, 1, 1], [1, 1], 1);
+        for (int i = 0; i < y.Length; i++)
+        {
+            Assert.True(Math.Abs(y[i] - yRef.V[i]) <= 1e-4 * Math.Max(1, Math.Abs(yRef.V[i])), $"y[{i}]: {y[i]} vs reference {yRef.V[i]}");
+        }
+    }
+
     [Fact]
     public void Planes_larger_than_the_kernel_do_not_take_it()
     {

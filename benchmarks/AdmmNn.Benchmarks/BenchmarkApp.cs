@@ -7,7 +7,7 @@ namespace AdmmNn.Benchmarks;
 /// <summary>Entry point: picks a benchmark by name. Figures print to stdout; these are measurements, never assertions.</summary>
 public static class BenchmarkApp
 {
-    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | conv-kernels [--quick] [--batch N] | cnn-profile <net> <batch> [seconds] [--infer] | loader [--quick] [--folder DIR [--folder-only]]";
+    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | conv-kernels [--quick] [--batch N] | cnn-profile <net> <batch> [seconds] [--infer] [--by-layer] | loader [--quick] [--folder DIR [--folder-only]]";
 
     /// <summary>GEMM backends to measure: --backend managed|openblas|both (default both, when OpenBLAS is installed).</summary>
     private static IReadOnlyList<GemmBackend> Backends(string[] args)
@@ -38,6 +38,13 @@ public static class BenchmarkApp
             Console.WriteLine($"ADMMNN_CONV={conv}: convolution kernel forced to {AdmmNn.Tensors.Ops.ConvOp.Algorithm}");
         }
 
+        // ADMMNN_SMALL_PLANE=ratio sets which planes run as one dense product (H·W ≤ ratio·kh·kw; 0 turns it off).
+        if (Environment.GetEnvironmentVariable("ADMMNN_SMALL_PLANE") is { Length: > 0 } smallPlane)
+        {
+            AdmmNn.Tensors.Ops.ConvOp.SmallPlaneRatio = double.Parse(smallPlane, System.Globalization.CultureInfo.InvariantCulture);
+            Console.WriteLine($"ADMMNN_SMALL_PLANE={smallPlane}: small-plane ratio {AdmmNn.Tensors.Ops.ConvOp.SmallPlaneRatio}");
+        }
+
         switch (args[0])
         {
             case "break-even":
@@ -62,9 +69,9 @@ public static class BenchmarkApp
                 Cnn.ConvKernelBenchmark.Run(Console.Out, args);
                 return 0;
             case "cnn-profile":
-                // cnn-profile <net> <batch> [seconds] [--infer]: time per op type, forward and backward.
+                // cnn-profile <net> <batch> [seconds] [--infer] [--by-layer]: time per op type (or per convolution layer), forward and backward.
                 Cnn.CnnProfile.Run(Console.Out, args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
-                    args.Length > 3 && args[3] != "--infer" ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Contains("--infer"));
+                    args.Length > 3 && args[3] != "--infer" ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Contains("--infer"), args.Contains("--by-layer"));
                 return 0;
             case "loop":
                 // loop <train|infer> <batch> <seconds>: a bare loop for profilers.

@@ -14,7 +14,7 @@ namespace AdmmNn.Benchmarks.Cnn;
 /// <summary>
 /// Where a training step's time goes: runs the module's compiled ops one by one (forward, then backward in reverse, as
 /// the tape does) and sums wall time per op type and direction, plus gradient preparation and the optimizer-free rest.
-/// Usage: <c>cnn-profile &lt;net&gt; &lt;batch&gt; [seconds] [--infer]</c>.
+/// Usage: <c>cnn-profile &lt;net&gt; &lt;batch&gt; [seconds] [--infer] [--by-layer]</c>.
 /// </summary>
 public static partial class CnnProfile
 {
@@ -33,8 +33,9 @@ public static partial class CnnProfile
     /// <summary>Process CPU seconds (all threads), nanosecond resolution: per-op costs that a busy machine does not inflate.</summary>
     private static double CpuNow() => ClockGetTime(ProcessCpuClock, out var t) == 0 ? t.Seconds + t.Nanoseconds * 1e-9 : double.NaN;
 
-    public static void Run(TextWriter output, string net, int batch, double seconds, bool inference)
+    public static void Run(TextWriter output, string net, int batch, double seconds, bool inference, bool byLayer = false)
     {
+        _byLayer = byLayer;
         Gemm.Threads = Workers.Threads = 2;
         var model = GraphModule.FromGraph(CnnNets.Create(net, seed: 1));
         var ops = (NodeOp[])typeof(GraphModule).GetField("_ops", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
@@ -138,7 +139,9 @@ public static partial class CnnProfile
         output.WriteLine($"{"PrepareGradients",-34} {"",8} {prepare / steps * 1e3,8:F2}");
     }
 
-    /// <summary>Op type plus, for convolutions, the kernel/stride/group shape class.</summary>
+    private static bool _byLayer;
+
+    /// <summary>Op type plus, for convolutions, the kernel/stride/group shape class (and with --by-layer the node's name).</summary>
     private static string Key(NodeOp op)
     {
         if (op.Node.OpType != "Conv")
@@ -149,7 +152,7 @@ public static partial class CnnProfile
         long[] k = op.Node.Attributes.First(a => a.Name == "kernel_shape").Ints!;
         long s = op.Node.Attributes.First(a => a.Name == "strides").Ints![0];
         long g = op.Node.Attributes.FirstOrDefault(a => a.Name == "group")?.Int ?? 1;
-        return $"Conv {k[0]}x{k[1]} s{s}{(g > 1 ? " g" + g : "")}";
+        return $"Conv {k[0]}x{k[1]} s{s}{(g > 1 ? " g" + g : "")}{(_byLayer ? " " + op.Node.Name : "")}";
     }
 
     private static void Add(Dictionary<string, double> d, string key, double v) => d[key] = d.GetValueOrDefault(key) + v;

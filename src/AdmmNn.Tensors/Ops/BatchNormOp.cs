@@ -10,7 +10,7 @@ namespace AdmmNn.Tensors.Ops;
 /// the batch's (population) mean and variance and updates the running ones in place:
 /// running = momentum·running + (1 − momentum)·batch.
 /// </summary>
-internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : NodeOp(node, context)
+internal sealed partial class BatchNormOp(GraphNode node, OpCompileContext context) : NodeOp(node, context)
 {
     private readonly float _epsilon = node.Float("epsilon", 1e-5f);
     private readonly float _momentum = node.Float("momentum", 0.9f);
@@ -63,7 +63,36 @@ internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : No
             _newVar = new float[c];
         }
 
-        float[] xd = x.Data, yd = y.Data, mean = _mean, invStd = _invStd, newMean = _newMean, newVar = _newVar;
+        float[] xd = x.Data, yd = y.Data, newMean = _newMean, newVar = _newVar;
+        if (training && inner < SmallPlaneInner)
+        {
+            ForwardAcrossChannels(xd, yd, n, c, inner, scale, bias, runMean, runVar);
+        }
+        else
+        {
+            ForwardPerPlane(xd, yd, n, c, inner, scale, bias, runMean, runVar, training);
+        }
+
+        // Optional outputs (opset ≥ 14 training mode): the updated running statistics.
+        for (int o = 1; o < Math.Min(3, Out.Length); o++)
+        {
+            if (Out[o] >= 0)
+            {
+                (o == 1 ? newMean : newVar).AsSpan().CopyTo(s.Output(Out[o], [c]).AsSpan());
+            }
+        }
+
+        if (training && _ownStatistics)
+        {
+            newMean.AsSpan().CopyTo(runMean);
+            newVar.AsSpan().CopyTo(runVar);
+        }
+    }
+
+    /// <summary>Per (image, channel) plane: statistics and the affine map while each plane is in L1.</summary>
+    private void ForwardPerPlane(float[] xd, float[] yd, int n, int c, int inner, float[] scale, float[] bias, float[] runMean, float[] runVar, bool training)
+    {
+        float[] mean = _mean, invStd = _invStd, newMean = _newMean, newVar = _newVar;
         float eps = _epsilon, momentum = _momentum;
         Workers.For(c, (long)n * inner, (ch, _) =>
         {
@@ -111,20 +140,6 @@ internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : No
             }
         });
 
-        // Optional outputs (opset ≥ 14 training mode): the updated running statistics.
-        for (int o = 1; o < Math.Min(3, Out.Length); o++)
-        {
-            if (Out[o] >= 0)
-            {
-                (o == 1 ? newMean : newVar).AsSpan().CopyTo(s.Output(Out[o], [c]).AsSpan());
-            }
-        }
-
-        if (training && _ownStatistics)
-        {
-            newMean.AsSpan().CopyTo(runMean);
-            newVar.AsSpan().CopyTo(runVar);
-        }
     }
 
     public override void Backward(ExecutionState s)
@@ -134,6 +149,12 @@ internal sealed class BatchNormOp(GraphNode node, OpCompileContext context) : No
         float[] xd = x.Data, dy = OutputGrad(s).Data, scale = Input(s, 1).Data, mean = _mean, invStd = _invStd;
         float[]? dx = InputGrad(s, 0)?.Data, dScale = InputGrad(s, 1)?.Data, dBias = InputGrad(s, 2)?.Data;
         bool batchStats = _usedBatchStats;
+        if (inner < SmallPlaneInner)
+        {
+            BackwardAcrossChannels(xd, dy, dx, dScale, dBias, n, c, inner, scale, batchStats);
+            return;
+        }
+
         Workers.For(c, (long)n * inner, (ch, _) =>
         {
             double sumDy = 0, sumDyDev = 0;

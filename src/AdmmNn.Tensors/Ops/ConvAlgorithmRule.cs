@@ -4,15 +4,16 @@ namespace AdmmNn.Tensors.Ops;
 
 /// <summary>
 /// Which convolutions run the direct kernel (<see cref="DirectConv"/>) instead of im2col + GEMM. Measured per shape with
-/// <c>benchmarks -- conv-kernels</c> (docs/engine-kernels.md): the direct kernel wins on k×k kernels (k &gt; 1) with up to
-/// 64 output channels per group, except when few output channels meet a short reduction: with 64 output channels and
+/// <c>benchmarks -- conv-kernels</c> and <c>cnn-profile</c> (docs/engine-kernels.md): the direct kernel wins on k×k kernels
+/// (k &gt; 1) with up to 128 output channels per group (resnet18-32's 128-channel 4×4 stage: forward 1.43× and the
+/// input gradient on it too), except when few output channels meet a short reduction: with 64 output channels and
 /// K = Cin·kh·kw = 27 (resnet18's 3-channel stem) the GEMM's 64-row panels are as fast. 1×1 convolutions (any stride)
 /// stay on the GEMM, which reads the image (or its strided copy) directly.
 /// </summary>
 internal static class ConvAlgorithmRule
 {
     /// <summary>Most output channels per group the direct kernel takes.</summary>
-    public const int MaxOutputChannels = 64;
+    public const int MaxOutputChannels = 128;
 
     /// <summary>
     /// Multiply-adds per image below which a small batch (fewer than two images per thread) is not split across the

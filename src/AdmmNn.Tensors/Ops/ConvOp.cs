@@ -102,6 +102,13 @@ internal sealed partial class ConvOp : NodeOp
             return;
         }
 
+        // Small planes first: on 1×1 and 2×2 planes Winograd's tiles would be mostly padding.
+        if (UsesSmallPlane(plan))
+        {
+            SmallPlaneForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
         if (UsesWinograd(plan, s.Training))
         {
             WinogradForward(plan, xd, wd, bias, yd, epilogue, threads);
@@ -204,6 +211,12 @@ internal sealed partial class ConvOp : NodeOp
         if (plan.IsDepthwise)
         {
             DepthwiseBackward(plan, xd, wd, dyd, dx, dw, db, threads);
+            return;
+        }
+
+        if (UsesSmallPlane(plan))
+        {
+            SmallPlaneBackward(plan, xd, wd, dyd, dx, dw, db, threads);
             return;
         }
 

@@ -150,41 +150,118 @@ internal sealed class PoolOp : NodeOp
             return;
         }
 
+        if (MaxPoolStride2.Applies(g))
+        {
+            MaxPoolStride2.Forward(x, g, y, arg);
+            return;
+        }
+
+        if (g.DilationH == 1 && g.DilationW == 1)
+        {
+            MaxPlaneUndilated(x, g, y, arg);
+            return;
+        }
+
         for (int oh = 0; oh < g.OutH; oh++)
         {
             for (int ow = 0; ow < g.OutW; ow++)
             {
-                float v = float.NegativeInfinity;
-                int best = -1;
-                for (int ki = 0; ki < g.KernelH; ki++)
+                MaxPlaneWindow(x, g, oh, ow, y, arg);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Any undilated window (resnet18's 3×3/2 pad-1 max-pool): each output's window is clipped to the image once, then
+    /// scanned without per-tap bounds checks, keeping the first maximum in row-major order as the general loop does.
+    /// </summary>
+    private static void MaxPlaneUndilated(ReadOnlySpan<float> x, in ConvShape g, Span<float> y, Span<int> arg)
+    {
+        int inH = g.InH, inW = g.InW, outW = g.OutW;
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            int hs = oh * g.StrideH - g.PadTop;
+            int h0 = Math.Max(hs, 0), h1 = Math.Min(hs + g.KernelH, inH);
+            for (int ow = 0; ow < outW; ow++)
+            {
+                int ws = ow * g.StrideW - g.PadLeft;
+                int w0 = Math.Max(ws, 0), w1 = Math.Min(ws + g.KernelW, inW);
+                if (h0 >= h1 || w0 >= w1)
                 {
-                    int ih = oh * g.StrideH - g.PadTop + ki * g.DilationH;
-                    if ((uint)ih >= (uint)g.InH)
+                    y[oh * outW + ow] = 0f;
+                    arg[oh * outW + ow] = -1;
+                    continue;
+                }
+
+                // The maximum without branches, then the first pixel equal to it in row-major order: the general
+                // loop's first-maximum rule (a NaN anywhere takes that loop, whose answer depends on where it is).
+                float v = float.NegativeInfinity;
+                for (int ih = h0; ih < h1; ih++)
+                {
+                    foreach (float xv in x.Slice(ih * inW + w0, w1 - w0))
                     {
-                        continue;
+                        v = MathF.Max(v, xv);
                     }
+                }
 
-                    for (int kj = 0; kj < g.KernelW; kj++)
+                int best = -1;
+                for (int ih = h0; ih < h1 && best < 0; ih++)
+                {
+                    for (int iw = w0; iw < w1; iw++)
                     {
-                        int iw = ow * g.StrideW - g.PadLeft + kj * g.DilationW;
-                        if ((uint)iw >= (uint)g.InW)
+                        if (x[ih * inW + iw] == v)
                         {
-                            continue;
-                        }
-
-                        float xv = x[ih * g.InW + iw];
-                        if (best < 0 || xv > v)
-                        {
-                            v = xv;
-                            best = ih * g.InW + iw;
+                            best = ih * inW + iw;
+                            break;
                         }
                     }
                 }
 
-                y[oh * g.OutW + ow] = best < 0 ? 0f : v;
-                arg[oh * g.OutW + ow] = best;
+                if (best < 0)
+                {
+                    MaxPlaneWindow(x, g, oh, ow, y, arg);
+                    continue;
+                }
+
+                v = x[best];
+                y[oh * outW + ow] = v;
+                arg[oh * outW + ow] = best;
             }
         }
+    }
+
+    /// <summary>One output of the general loop (first maximum in row-major order; NaN handled by position).</summary>
+    private static void MaxPlaneWindow(ReadOnlySpan<float> x, in ConvShape g, int oh, int ow, Span<float> y, Span<int> arg)
+    {
+        float v = float.NegativeInfinity;
+        int best = -1;
+        for (int ki = 0; ki < g.KernelH; ki++)
+        {
+            int ih = oh * g.StrideH - g.PadTop + ki * g.DilationH;
+            if ((uint)ih >= (uint)g.InH)
+            {
+                continue;
+            }
+
+            for (int kj = 0; kj < g.KernelW; kj++)
+            {
+                int iw = ow * g.StrideW - g.PadLeft + kj * g.DilationW;
+                if ((uint)iw >= (uint)g.InW)
+                {
+                    continue;
+                }
+
+                float xv = x[ih * g.InW + iw];
+                if (best < 0 || xv > v)
+                {
+                    v = xv;
+                    best = ih * g.InW + iw;
+                }
+            }
+        }
+
+        y[oh * g.OutW + ow] = best < 0 ? 0f : v;
+        arg[oh * g.OutW + ow] = best;
     }
 
     /// <summary>Window [h0,h1)×[w0,w1) clipped to the image, and the divisor (padded or not).</summary>

@@ -25,6 +25,16 @@ public sealed class NormalizationGradientTests
     public void BatchNorm_inference_on_large_odd_planes() =>
         GradientCheck.Run(Bn([2, 3, 5, 11]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, false));
 
+    /// <summary>Planes below 32 values (resnet18-32's 4×4, 2×2, 1×1 stages): statistics vectorized across channels.</summary>
+    [Theory]
+    [InlineData(5, 7, 1, 1)]
+    [InlineData(3, 6, 2, 2)]
+    [InlineData(4, 3, 4, 4)]
+    [InlineData(2, 5, 3, 5)]
+    [InlineData(16, 600, 4, 4)]
+    public void BatchNorm_training_on_small_planes(int n, int c, int h, int w) =>
+        GradientCheck.Run(Bn([n, c, h, w]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, true), training: true);
+
     [Fact]
     public void BatchNorm_training_on_2d_input() =>
         GradientCheck.Run(Bn([5, 3]), o => Reference.BatchNorm(o["x"], o["scale"], o["bias"], o["mean"], o["var"], 1e-3, true), training: true);

@@ -43,6 +43,18 @@ public sealed class PoolGradientTests
     [Fact]
     public void Max_3x3_padded_ceil_mode() => Check("MaxPool", [1, 2, 7, 8], [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], true, false);
 
+    /// <summary>resnet18's stem pool: 3×3 stride 2 pad 1 on even planes (the clipped-window path, no per-tap bounds checks).</summary>
+    [Fact]
+    public void Max_3x3_stride_2_pad_1_resnet18() => Check("MaxPool", [2, 3, 16, 12], [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], false, false);
+
+    /// <summary>Undilated windows with a horizontal stride other than 2: the clipped-window scalar path.</summary>
+    [Fact]
+    public void Max_3x3_stride_1_and_3_padded()
+    {
+        Check("MaxPool", [2, 2, 7, 9], [3, 3], [1, 1], [1, 1, 1, 1], [1, 1], false, false);
+        Check("MaxPool", [1, 3, 8, 10], [3, 2], [2, 3], [1, 0, 1, 1], [1, 1], true, false);
+    }
+
     [Fact]
     public void Max_dilated() => Check("MaxPool", [1, 2, 9, 9], [2, 3], [1, 2], [0, 1, 0, 1], [2, 2], false, false);
 

@@ -110,6 +110,7 @@ public class HardwareAwarePoliciesTests
         var policy = HardwareAwarePolicies.Adjust(original, Graph(), null, new FpgaTargetFactory().Create(null), new HardwareAwareOptions(), out var plan);
 
         Assert.True(plan.For("conv1.weight")!.KeepDense);
+        Assert.EndsWith("; keeps its pe-ternary levels (every group kept, quantization phase)", plan.For("conv1.weight")!.Reason);
         var conv = policy.Layers[0];
         Assert.Null(conv.Prune);
         Assert.Equal(8, conv.Bias!.Bits);

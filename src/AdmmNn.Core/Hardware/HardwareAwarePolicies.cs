@@ -44,6 +44,7 @@ public static class HardwareAwarePolicies
             options with { RequestedConstraintKinds = kinds });
 
         var rewritten = new List<LayerRule>();
+        var decisions = plan.Layers.ToList();
         foreach (var layer in layers)
         {
             if (!ruleOf.TryGetValue(layer.Name, out var original)) continue;
@@ -54,9 +55,18 @@ public static class HardwareAwarePolicies
                 Match = layer.Name,
                 Prune = decision is null ? original.Prune : decision.KeepDense ? null : PruneFor(decision, original.Prune!, options),
             };
-            if (decision is { KeepDense: true }) rule = KeepLevelsOfDensePeTernary(rule, original.Prune!);
+            if (decision is { KeepDense: true })
+            {
+                rule = KeepLevelsOfDensePeTernary(rule, original.Prune!);
+                if (rule.Constraint is not null && original.Constraint is null)
+                {
+                    var i = decisions.IndexOf(decision);
+                    decisions[i] = decision with { Reason = decision.Reason + $"; keeps its {original.Prune!.Structure} levels (every group kept, quantization phase)" };
+                }
+            }
             rewritten.Add(rule);
         }
+        plan = plan with { Layers = decisions };
         return policy with { Layers = rewritten };
     }
 

@@ -1,4 +1,6 @@
+using AdmmNn.Abstractions.Constraints;
 using AdmmNn.Abstractions.Models;
+using AdmmNn.Core.Constraints;
 using AdmmNn.Core.Hardware;
 using AdmmNn.Core.Policy;
 using AdmmNn.Plugins.Fpga;
@@ -88,5 +90,61 @@ public class HardwareAwarePoliciesTests
         Assert.Equal(fc, plan.For("fc.weight")!.ConstraintKind);
         Assert.Equal(fc, policy.Layers[1].Prune!.Structure);
         if (fc == "block") Assert.Contains("filter/channel only up to", plan.For("fc.weight")!.Reason);
+    }
+
+    [Theory]
+    [InlineData("group")]
+    [InlineData("layer")]
+    public void A_pe_ternary_layer_kept_dense_keeps_its_ternary_levels_in_the_pe_geometry(string alpha)
+    {
+        // conv1 asks for every group (keep 1): below the FPGA break-even, so the layer is kept dense. A pe-ternary rule is
+        // sparsity and levels in one set: the rewrite must keep the levels (as quantize rules keep theirs), not leave float32.
+        var original = PolicyLoader.Parse($$"""
+            {
+              "layers": [
+                { "match": "conv*", "prune": { "keep": 1.0, "structure": "pe-ternary", "alpha": "{{alpha}}", "cols": 8 }, "bias": { "bits": 8 } },
+                { "match": "*", "prune": { "keep": 0.1, "structure": "pe-ternary", "alpha": "group" } }
+              ]
+            }
+            """);
+        var policy = HardwareAwarePolicies.Adjust(original, Graph(), null, new FpgaTargetFactory().Create(null), new HardwareAwareOptions(), out var plan);
+
+        Assert.True(plan.For("conv1.weight")!.KeepDense);
+        Assert.EndsWith("; keeps its pe-ternary levels (every group kept, quantization phase)", plan.For("conv1.weight")!.Reason);
+        var conv = policy.Layers[0];
+        Assert.Null(conv.Prune);
+        Assert.Equal(8, conv.Bias!.Bits);
+        var levels = Assert.IsType<ConstraintRule>(conv.Constraint);
+        Assert.Equal("pe-ternary", levels.Kind);
+        Assert.Equal("quantize", levels.Phase);
+        var settings = levels.Settings!.Value;
+        Assert.Equal(1.0, settings.GetProperty("keep").GetDouble());
+        Assert.Equal(alpha, settings.GetProperty("alpha").GetString());
+        Assert.Equal(8, settings.GetProperty("cols").GetInt32()); // the rule's own geometry carries over
+        Assert.Null(policy.Layers[1].Constraint); // a pruned pe-ternary layer keeps its prune rule only
+        Assert.Equal("pe-ternary", policy.Layers[1].Prune!.Structure);
+
+        // The kept constraint ternarizes every 1x8 group of conv1 (20 rows x 25 fan-in) and keeps all of them.
+        var layout = new WeightLayout("conv1.weight", "Conv", [20, 1, 5, 5]);
+        var projection = new ConstraintKindRegistry().Find(levels.Kind)!.Create(layout, settings);
+        var random = new Random(5);
+        var w = Enumerable.Range(0, 500).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var z = new float[500];
+        projection.Project(w, z);
+        var magnitudes = new HashSet<float>();
+        for (var row = 0; row < 20; row++)
+        {
+            for (var start = 0; start < 25; start += 8)
+            {
+                var group = z.AsSpan(row * 25 + start, Math.Min(8, 25 - start)).ToArray();
+                var nonzero = group.Where(v => v != 0).Select(MathF.Abs).Distinct().ToList();
+                if (alpha == "group") Assert.NotEmpty(nonzero); // every group kept (its largest weight is at least a_g)
+                if (nonzero.Count == 0) continue;
+                Assert.Single(nonzero); // ternary inside the group: one magnitude
+                magnitudes.Add(nonzero[0]);
+            }
+        }
+        if (alpha == "layer") Assert.Single(magnitudes);
+        else Assert.True(magnitudes.Count > 1, "one a per group");
     }
 }

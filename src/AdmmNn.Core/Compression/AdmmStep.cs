@@ -45,7 +45,7 @@ internal static class AdmmStep
             if (primal > policy.Schedule.Tolerance || dual / Math.Max(wNorm, 1e-12) > policy.Schedule.Tolerance) allConverged = false;
             // U is the scaled dual (y/ρ): when ρ changes it must be rescaled, or the dual price ρU jumps with ρ
             // (Boyd et al. 2011, §3.4.1) and drags W away from the loss minimum as ρ grows.
-            var nextRho = l.RhoSchedule(policy).At(state.PhaseIteration);
+            var nextRho = l.RhoSchedule(policy, phase.Rates).At(state.PhaseIteration);
             if (nextRho != l.Rho)
             {
                 var scale = (float)(l.Rho / nextRho);

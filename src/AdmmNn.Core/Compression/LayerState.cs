@@ -42,5 +42,6 @@ internal sealed class LayerState(Parameter parameter, LayerRule rule, WeightLayo
     /// <summary>Frozen values after the hard quantization projection; null = trainable.</summary>
     public float[]? Frozen { get; set; }
 
-    public RhoSchedule RhoSchedule(CompressionPolicy policy) => Rule.Rho ?? policy.Schedule.Rho;
+    /// <summary>The ρ schedule of this layer in <paramref name="phase"/>: the rule's own, else the phase's, else the schedule's.</summary>
+    public RhoSchedule RhoSchedule(CompressionPolicy policy, PhaseSchedule phase) => Rule.Rho ?? phase.Rho ?? policy.Schedule.Rho;
 }

@@ -30,14 +30,14 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
             case PhaseKind.AdmmPrune:
                 foreach (var l in layers.Where(l => l.Prune is not null))
                 {
-                    StartAdmm(l, PruneTargetAt(l, 0));
+                    StartAdmm(l, PruneTargetAt(l, 0), phase.Rates);
                 }
                 break;
             case PhaseKind.AdmmQuantize:
                 binding.BuildQuantizeProjections(layers, activate: true);
                 foreach (var l in layers.Where(l => l.Quantize is not null))
                 {
-                    StartAdmm(l, l.Quantize!);
+                    StartAdmm(l, l.Quantize!, phase.Rates);
                 }
                 break;
             case PhaseKind.MagnitudePrune:
@@ -92,7 +92,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
         }
     }
 
-    private void StartAdmm(LayerState l, IWeightProjection projection)
+    private void StartAdmm(LayerState l, IWeightProjection projection, PhaseSchedule rates)
     {
         l.Active = projection;
         var w = l.Parameter.Value.AsSpan();
@@ -100,7 +100,7 @@ internal sealed class PhaseTransitions(CompressionPolicy policy, PolicyBinding b
         projection.Project(w, l.Z);
         l.PenaltyClip = PenaltyClipping.Threshold(l.Z, policy.Schedule.PenaltyClipping);
         l.U = new float[w.Length];
-        l.Rho = l.RhoSchedule(policy).At(0);
+        l.Rho = l.RhoSchedule(policy, rates).At(0);
     }
 
     private static void StopAdmm(LayerState l)

@@ -9,7 +9,8 @@ namespace AdmmNn.Core.Hardware;
 /// Applies <see cref="HardwareAwarePolicy"/> to a compression policy: reads each weight's requested ratio and kind from
 /// the first matching rule's <c>prune</c> section, asks the target, and returns a policy whose layer rules are one exact
 /// rule per weight carrying the adjusted keep fraction and constraint shape (no <c>prune</c> for layers kept dense;
-/// quantization, plugin constraints and ρ are kept as the user wrote them). Each new rule keeps the original rule's
+/// quantization, plugin constraints and ρ are kept as the user wrote them, and a dense-kept <c>pe-ternary</c> layer keeps
+/// its ternary levels). Each new rule keeps the original rule's
 /// JSON path, so errors still point into the user's policy file.
 /// </summary>
 public static class HardwareAwarePolicies
@@ -43,18 +44,55 @@ public static class HardwareAwarePolicies
             options with { RequestedConstraintKinds = kinds });
 
         var rewritten = new List<LayerRule>();
+        var decisions = plan.Layers.ToList();
         foreach (var layer in layers)
         {
             if (!ruleOf.TryGetValue(layer.Name, out var original)) continue;
             var decision = plan.For(layer.Name);
             // `with`: every field of the rule (and of the policy below) carries over unless named here.
-            rewritten.Add(original with
+            var rule = original with
             {
                 Match = layer.Name,
                 Prune = decision is null ? original.Prune : decision.KeepDense ? null : PruneFor(decision, original.Prune!, options),
-            });
+            };
+            if (decision is { KeepDense: true })
+            {
+                rule = KeepLevelsOfDensePeTernary(rule, original.Prune!);
+                if (rule.Constraint is not null && original.Constraint is null)
+                {
+                    var i = decisions.IndexOf(decision);
+                    decisions[i] = decision with { Reason = decision.Reason + $"; keeps its {original.Prune!.Structure} levels (every group kept, quantization phase)" };
+                }
+            }
+            rewritten.Add(rule);
         }
+        plan = plan with { Layers = decisions };
         return policy with { Layers = rewritten };
+    }
+
+    /// <summary>
+    /// A <c>pe-ternary</c> rule is sparsity and levels in one set, so dropping its <c>prune</c> for a layer kept dense
+    /// would also drop its ternary levels and leave the layer float32. Keep the levels as <c>quantize</c> rules keep theirs:
+    /// the same kind (its PE geometry and <c>alpha</c>) with every group kept, as a quantization-phase constraint (it needs
+    /// the layer's shape, which the survivor-only <c>quantize</c> path does not give). A rule that already has a
+    /// quantization-phase constraint keeps that one.
+    /// </summary>
+    private static LayerRule KeepLevelsOfDensePeTernary(LayerRule rule, PruneRule originalPrune)
+    {
+        if (originalPrune.Structure != Constraints.Kinds.PeTernaryKind.KindName || rule.Constraint is not null) return rule;
+        var settings = new Dictionary<string, object> { ["kind"] = originalPrune.Structure, ["phase"] = "quantize", ["keep"] = 1.0 };
+        if (originalPrune.Settings is { ValueKind: JsonValueKind.Object } given)
+            foreach (var property in given.EnumerateObject())
+                if (property.Name is not ("keep" or "ratio" or "structure")) settings[property.Name] = property.Value;
+        return rule with
+        {
+            Constraint = new ConstraintRule
+            {
+                Kind = originalPrune.Structure,
+                Phase = "quantize",
+                Settings = JsonSerializer.SerializeToElement(settings),
+            },
+        };
     }
 
     private static PruneRule PruneFor(HardwareAwareDecision decision, PruneRule original, HardwareAwareOptions options)

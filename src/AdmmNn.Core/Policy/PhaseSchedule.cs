@@ -20,6 +20,14 @@ public sealed record PhaseSchedule
     /// <summary>Rate at the end of a <c>cosine</c> phase.</summary>
     public double FinalLearningRate { get; init; }
 
+    /// <summary>
+    /// ρ schedule of this ADMM phase (<c>admmPrune</c> or <c>admmQuantize</c> only), or null for the schedule's
+    /// <see cref="CompressionSchedule.Rho"/>. The two ADMM problems differ: pruning wants ρ to grow slowly while the loss
+    /// finds which weights to drop; quantization starts from a trained sparse model and needs ρ high enough to converge.
+    /// A layer rule's own <c>rho</c> still wins.
+    /// </summary>
+    public RhoSchedule? Rho { get; init; }
+
     /// <summary>The rate per batch index over a phase of <paramref name="totalBatches"/> batches: the cosine reaches
     /// <see cref="FinalLearningRate"/> at the last batch.</summary>
     public LearningRateSchedule ScheduleFor(int totalBatches) => Decay == "cosine" && totalBatches > 1

@@ -202,6 +202,7 @@ public static class PolicyLoader
             Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "penaltyClipping", "rho",
                 "distillation", "admmPrune", "retrain", "admmQuantize", "finetune");
             var d = new CompressionSchedule();
+            var scheduleRho = TryGet(s, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), d.Rho) : d.Rho;
             return new CompressionSchedule
             {
                 BatchSize = Int(s, path, "batchSize", d.BatchSize, 1, 65536),
@@ -214,26 +215,35 @@ public static class PolicyLoader
                 MagnitudeRounds = Int(s, path, "magnitudeRounds", d.MagnitudeRounds, 1, 100),
                 AdmmRamp = Number(s, path, "admmRamp", d.AdmmRamp, v => v >= 0 && v <= 1, "in [0,1]"),
                 PenaltyClipping = Number(s, path, "penaltyClipping", d.PenaltyClipping, v => v >= 0 && v <= 100, "in [0,100] (0 = off)"),
-                Rho = TryGet(s, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), d.Rho) : d.Rho,
+                Rho = scheduleRho,
                 Distillation = TryGet(s, "distillation", out var distillation) ? ReadDistillation(distillation, Join(path, "distillation")) : null,
-                AdmmPrune = ReadPhase(s, path, "admmPrune", d.AdmmPrune),
+                AdmmPrune = ReadPhase(s, path, "admmPrune", d.AdmmPrune, rhoFallback: scheduleRho),
                 Retrain = ReadPhase(s, path, "retrain", d.Retrain),
-                AdmmQuantize = ReadPhase(s, path, "admmQuantize", d.AdmmQuantize),
+                AdmmQuantize = ReadPhase(s, path, "admmQuantize", d.AdmmQuantize, rhoFallback: scheduleRho),
                 Finetune = ReadPhase(s, path, "finetune", d.Finetune),
             };
         }
 
-        private PhaseSchedule ReadPhase(JsonElement s, string path, string name, PhaseSchedule fallback)
+        /// <param name="rhoFallback">The schedule's ρ, for the fields an ADMM phase's own <c>rho</c> leaves out; null for
+        /// phases without ADMM, where <c>rho</c> is an error.</param>
+        private PhaseSchedule ReadPhase(JsonElement s, string path, string name, PhaseSchedule fallback, RhoSchedule? rhoFallback = null)
         {
             if (!TryGet(s, name, out var e)) return fallback;
             var p = Join(path, name);
-            Object(e, p, "epochs", "learningRate", "decay", "finalLearningRate");
+            Object(e, p, "epochs", "learningRate", "decay", "finalLearningRate", "rho");
+            RhoSchedule? phaseRho = null;
+            if (TryGet(e, "rho", out var rhoJson))
+            {
+                if (rhoFallback is null) throw Fail(Join(p, "rho"), "applies to the ADMM phases (admmPrune, admmQuantize) only; this phase has no penalty");
+                phaseRho = ReadRho(rhoJson, Join(p, "rho"), rhoFallback);
+            }
             var phase = new PhaseSchedule
             {
                 Epochs = Number(e, p, "epochs", fallback.Epochs, v => v >= 0 && v <= 10000, "in [0,10000]"),
                 LearningRate = Number(e, p, "learningRate", fallback.LearningRate, v => v > 0 && v <= 10, "in (0,10]"),
                 Decay = String(e, p, "decay", fallback.Decay, ["constant", "cosine"]),
                 FinalLearningRate = Number(e, p, "finalLearningRate", fallback.FinalLearningRate, v => v >= 0 && v <= 10, "in [0,10]"),
+                Rho = phaseRho,
             };
             if (phase.FinalLearningRate > phase.LearningRate)
                 throw Fail(Join(p, "finalLearningRate"), $"must be <= learningRate ({phase.LearningRate}), got {phase.FinalLearningRate}");

@@ -131,7 +131,47 @@ public sealed class CompressCommandTests : IDisposable
         }
     }
 
-    private sealed record HardwareRun(JsonElement Root, IReadOnlyDictionary<string, string> Metadata)
+    [Fact]
+    public void A_pe_ternary_layer_the_target_keeps_dense_stays_ternary_in_each_pe_group()
+    {
+        // conv1 asks for all of its PE groups: below the FPGA break-even, so the target keeps it dense. Its rule is
+        // pe-ternary (sparsity and levels in one set): dense must not mean float32 (it did: the levels went with the prune rule).
+        var policy = File.ReadAllText(Policy(""", "hardware": { "target": "fpga" }""")).Replace(
+            """{ "match": "conv*.weight", "prune": { "keep": 0.5 } },""",
+            """
+            { "match": "conv1.weight", "prune": { "keep": 1.0, "structure": "pe-ternary", "alpha": "group" } },
+            { "match": "conv2.weight", "prune": { "keep": 0.5, "structure": "pe-ternary", "alpha": "group" } },
+            """, StringComparison.Ordinal);
+        Assert.Contains("pe-ternary", policy, StringComparison.Ordinal);
+        var hardware = CompressWithPolicy("pe-dense", policy);
+
+        Assert.True(hardware.Decision("conv1.weight").GetProperty("keptDense").GetBoolean());
+        Assert.False(hardware.Metadata.ContainsKey("admmnn.structure.conv1.weight"), "a layer kept dense has no pruning structure");
+        Assert.True(hardware.Bits("conv1.weight") < 32, $"conv1 is stored with {hardware.Bits("conv1.weight")}-bit codes");
+        // conv1 is 20 x (1*5*5): PE groups of the FPGA's blockSize 16 are fan-in [0,16) and [16,25) of each output channel.
+        var w = hardware.Weights["conv1.weight"];
+        Assert.Equal(500, w.Length);
+        var magnitudes = new HashSet<float>();
+        for (var row = 0; row < 20; row++)
+        {
+            foreach (var (start, length) in new[] { (0, 16), (16, 9) })
+            {
+                var group = w.AsSpan(row * 25 + start, length).ToArray();
+                var nonzero = group.Where(v => v != 0).Select(MathF.Abs).Distinct().ToList();
+                Assert.True(nonzero.Count == 1, $"conv1 row {row} fan-in {start}: magnitudes {string.Join(", ", nonzero)} (ternary: exactly one, every group kept)");
+                magnitudes.Add(nonzero[0]);
+            }
+        }
+        Assert.True(magnitudes.Count > 1, "one a per group");
+
+        // Kept dense, it runs dense on the FPGA (its ternary zeros are a level, not pruned weights): with narrower codes it
+        // can be no slower than the float layer. (It was estimated as an unstructured sparse layer: 5.6 -> 9.7 us on LeNet-5.)
+        var conv1 = hardware.Hardware.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "conv1.weight");
+        Assert.True(conv1.GetProperty("latencyAfter").GetDouble() <= conv1.GetProperty("latencyBefore").GetDouble(), conv1.ToString());
+        Assert.Equal(1.0, conv1.GetProperty("ratioAfter").GetDouble());
+    }
+
+    private sealed record HardwareRun(JsonElement Root, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, float[]> Weights)
     {
         public JsonElement Hardware => Root.GetProperty("hardware");
 
@@ -143,17 +183,23 @@ public sealed class CompressCommandTests : IDisposable
         public long NonZeros(string layer) => Layer(layer).GetProperty("nonZeros").GetInt64();
 
         public long Parameters(string layer) => Layer(layer).GetProperty("parameters").GetInt64();
+
+        public int Bits(string layer) => Layer(layer).GetProperty("bits").GetInt32();
     }
 
-    private HardwareRun CompressWithHardware(string name, string hardware, params string[] extra)
+    private HardwareRun CompressWithHardware(string name, string hardware, params string[] extra) =>
+        CompressWithPolicy(name, File.ReadAllText(Policy(hardware)), extra);
+
+    private HardwareRun CompressWithPolicy(string name, string policyText, params string[] extra)
     {
-        var policy = Policy(hardware);
-        var copy = _temp.WriteFile(name + ".json", File.ReadAllText(policy));
+        var copy = _temp.WriteFile(name + ".json", policyText);
         var output = _temp.Combine(name, "c.onnx");
         var run = CliRun.Of(["compress", LeNet, "--policy", copy, "--out", output, .. extra]);
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         using var result = JsonDocument.Parse(File.ReadAllText(_temp.Combine(name, "report.json")));
-        return new HardwareRun(result.RootElement.Clone(), new AdmmNn.Plugins.Onnx.OnnxFormat().FromBytes(File.ReadAllBytes(output)).Metadata);
+        var model = new AdmmNn.Plugins.Onnx.OnnxFormat().FromBytes(File.ReadAllBytes(output));
+        var weights = model.Initializers.Where(t => t.Floats is not null).ToDictionary(t => t.Name, t => t.Floats!);
+        return new HardwareRun(result.RootElement.Clone(), model.Metadata, weights);
     }
 
     [Fact]

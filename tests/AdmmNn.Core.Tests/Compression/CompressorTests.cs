@@ -99,6 +99,29 @@ public sealed class CompressorTests
     }
 
     [Fact]
+    public void Each_admm_phase_follows_its_own_rho_schedule_and_a_layer_rule_overrides_both()
+    {
+        var policy = PolicyLoader.Parse(TinyPolicy
+            .Replace("\"admmPrune\": { \"epochs\": 1 }", "\"rho\": { \"initial\": 0.001, \"multiplier\": 2, \"max\": 1 }, \"admmPrune\": { \"epochs\": 1, \"rho\": { \"multiplier\": 1.5 } }")
+            .Replace("\"admmQuantize\": { \"epochs\": 1 }", "\"admmQuantize\": { \"epochs\": 1, \"rho\": { \"initial\": 0.04, \"multiplier\": 1, \"max\": 0.04 } }")
+            .Replace("\"quantize\": { \"bits\": 3, \"levels\": \"pow2\" }", "\"quantize\": { \"bits\": 3, \"levels\": \"pow2\" }, \"rho\": { \"initial\": 0.3, \"multiplier\": 1 }"));
+        Assert.Equal(1.5, policy.Schedule.AdmmPrune.Rho!.Multiplier);
+        var iterations = Run(policy, new CompressionOptions()).Result.Iterations;
+
+        var prune = iterations.Where(i => i.Phase == "admm-prune").ToList();
+        var quantize = iterations.Where(i => i.Phase == "admm-quantize").ToList();
+        Assert.True(prune.Count >= 2 && quantize.Count >= 1, $"{prune.Count} pruning and {quantize.Count} quantization iterations");
+        foreach (var i in prune)
+            // ρ used in iteration k (0-based): 0.001·1.5^k, the phase's multiplier over the schedule's initial.
+            Assert.Equal(0.001 * Math.Pow(1.5, i.PhaseIteration - 1), i.Layers.Single(l => l.Name == "fc1.weight").Rho, 12);
+        foreach (var i in quantize)
+        {
+            Assert.Equal(0.04, i.Layers.Single(l => l.Name == "fc1.weight").Rho, 12);
+            Assert.Equal(0.3, i.Layers.Single(l => l.Name == "fc2.weight").Rho, 12); // the rule's own rho wins
+        }
+    }
+
+    [Fact]
     public void Magnitude_baseline_reaches_the_same_sparsity()
     {
         var r = Run(PolicyLoader.Parse(TinyPolicy), new CompressionOptions { Method = CompressionMethod.Magnitude });

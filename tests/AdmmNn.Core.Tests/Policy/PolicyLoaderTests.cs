@@ -105,6 +105,38 @@ public sealed class PolicyLoaderTests
         Assert.Null(PolicyLoader.Parse(Valid).Schedule.Distillation);
     }
 
+    private const string PhaseRho = """
+        {
+          "layers": [
+            { "match": "fc1.weight", "prune": { "keep": 0.1 }, "quantize": { "bits": 3 } }
+          ],
+          "schedule": {
+            "rho": { "initial": 0.01, "multiplier": 1.5, "max": 0.5 },
+            "admmPrune": { "epochs": 2, "rho": { "multiplier": 1.2 } },
+            "admmQuantize": { "epochs": 3, "rho": { "initial": 0.05, "max": 2 } }
+          }
+        }
+        """;
+
+    [Fact]
+    public void An_admm_phase_takes_its_own_rho_with_the_schedules_fields_under_it()
+    {
+        var s = PolicyLoader.Parse(PhaseRho).Schedule;
+        Assert.Equal(new RhoSchedule { Initial = 0.01, Multiplier = 1.2, Max = 0.5 }, s.AdmmPrune.Rho);
+        Assert.Equal(new RhoSchedule { Initial = 0.05, Multiplier = 1.5, Max = 2 }, s.AdmmQuantize.Rho);
+        Assert.Equal(new RhoSchedule { Initial = 0.01, Multiplier = 1.5, Max = 0.5 }, s.Rho);
+        Assert.Null(s.Retrain.Rho);
+        Assert.Null(PolicyLoader.Parse(Training).Schedule.AdmmQuantize.Rho);
+    }
+
+    [Theory]
+    [InlineData("\"admmQuantize\": { \"epochs\": 3,", "\"retrain\": { \"epochs\": 3,",
+        "policy.json:8: schedule.retrain.rho applies to the ADMM phases (admmPrune, admmQuantize) only")]
+    [InlineData("\"max\": 2", "\"max\": 0.01", "policy.json:8: schedule.admmQuantize.rho.max must be >= initial (0.05), got 0.01")]
+    [InlineData("\"multiplier\": 1.2", "\"multiplier\": 0.9", "policy.json:7: schedule.admmPrune.rho.multiplier must be >= 1, got 0.9")]
+    [InlineData("\"multiplier\": 1.2", "\"multiplyer\": 1.2", "policy.json:7: schedule.admmPrune.rho.multiplyer is not a known field")]
+    public void Phase_rho_errors_name_the_field(string find, string replace, string expected) => AssertError(PhaseRho, find, replace, expected);
+
     [Fact]
     public void Cosine_decay_runs_from_the_rate_to_the_final_rate()
     {

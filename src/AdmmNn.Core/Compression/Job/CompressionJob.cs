@@ -70,7 +70,8 @@ public static class CompressionJob
         StructureMetadata.Write(outcome.Model, StructureMetadata.FromPolicy(policy, outcome.Model));
         var model = policy.PurifiesAfterCompression ? Purify(request, outcome, sampleShape) : outcome.Model;
         if (hardware is { } hw)
-            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before, BreakEvenAnalyzer.Analyze(hw.Target, model, sampleShape), hw.Plan, hw.Options);
+            outcome.Result.Hardware = HardwareComparison.ToJson(hw.Before,
+                BreakEvenAnalyzer.Analyze(hw.Target, hw.Plan.AsDeployed(BreakEvenAnalyzer.Workloads(model, sampleShape))), hw.Plan, hw.Options);
         var gates = outcome.Result.Gates.Where(g => !g.Passed)
             .Select(g => Gates.ToDiagnostic(g, g.Name == Gates.MaxAccuracyDrop && request.MaxAccuracyDrop is not null ? null : policy))
             .ToList();

@@ -140,7 +140,9 @@ public class HostCpuRuntimeTimingTests
         var layer = new LayerWorkload("fc", "Gemm", [200, 400], [400], [200], 80_000, 80_000, 80_000, 32, 0, "dense");
 
         var dense = target.EstimateDense(layer).LatencySeconds;
-        var nearlyEmpty = target.EstimateSparse(layer.Pruned(8)).LatencySeconds;
+        // A preempted measurement only ever reads long, so the least of a few stands for the kernel on a busy machine
+        // (one reading of 8 nonzeros once came out slower than 80,000 at load 15).
+        var nearlyEmpty = Enumerable.Range(0, 5).Min(_ => target.EstimateSparse(layer.Pruned(8)).LatencySeconds);
         var full = target.EstimateSparse(layer.Pruned(80_000)).LatencySeconds;
         Assert.InRange(dense, 1e-8, 1.0);
         Assert.True(nearlyEmpty < full, $"8 nonzeros took {nearlyEmpty:E2} s, 80,000 took {full:E2} s");

@@ -42,14 +42,7 @@ public sealed class MaxPoolStride2Tests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(RandomSeeds.First), 8, MemberType = typeof(RandomSeeds))]
     public void Matches_the_first_maximum_scan(int seed)
     {
         var r = new Random(seed);

@@ -104,20 +104,8 @@ public sealed class WinogradConvTests
         }
     }
 
-    /// <summary>Seeds of the random-shape cases.</summary>
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        foreach (int seed in Enumerable.Range(1, 16))
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
-
     [Theory]
-    [MemberData(nameof(Seeds))]
+    [MemberData(nameof(RandomSeeds.First), 16, MemberType = typeof(RandomSeeds))]
     public void Random_shapes_match_the_reference(int seed)
     {
         if (!WinogradConv.IsSupported)

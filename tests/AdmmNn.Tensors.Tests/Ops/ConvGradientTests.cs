@@ -118,14 +118,7 @@ public sealed class ConvGradientTests
 
     /// <summary>Random shapes (odd sizes, padding, stride 1–2, dilation 1–2, groups incl. depthwise), forward and gradients.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(RandomSeeds.First), 8, MemberType = typeof(RandomSeeds))]
     public void Random_shapes(int seed)
     {
         var r = new Random(seed);

@@ -137,18 +137,7 @@ public sealed class EvalFusionTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(9)]
-    [InlineData(10)]
-    [InlineData(11)]
-    [InlineData(12)]
+    [MemberData(nameof(RandomSeeds.First), 12, MemberType = typeof(RandomSeeds))]
     public void Random_chains_match_the_reference(int seed)
     {
         var r = new Random(seed * 7919);

@@ -65,12 +65,7 @@ public sealed class SmallPlaneConvTests
 
     /// <summary>Random tiny shapes the rule sends to the small-plane path: odd sizes, asymmetric padding, stride 1–2, dilation 1–2.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
+    [MemberData(nameof(RandomSeeds.First), 6, MemberType = typeof(RandomSeeds))]
     public void Random_shapes(int seed)
     {
         var r = new Random(seed);

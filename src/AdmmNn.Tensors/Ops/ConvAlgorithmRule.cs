@@ -49,7 +49,6 @@ internal static class ConvAlgorithmRule
     /// </summary>
     public const int WinogradMinChannels = 16;
 
-
     public static bool PrefersDirect(ConvPlan plan) => PrefersDirect(plan.Cg, plan.CoutG, plan.G);
 
     /// <summary>The rule on the shape alone: <paramref name="cin"/> and <paramref name="cout"/> channels per group.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using AdmmNn.Tensors.Kernels;
 using AdmmNn.Tensors.Parallelism;
 
@@ -17,9 +16,8 @@ internal sealed partial class ConvOp
     private SmallPlaneConv? _smallPlane;
     private float[] _dense = [];
 
-    // The weights D was last expanded from (bit for bit): evaluation passes the same folded weights every call, and a
-    // training step's backward the forward's weights, so D is rebuilt only when they change.
-    private float[] _denseSource = [];
+    // The weights D was last expanded from: D is rebuilt only when they change.
+    private readonly WeightSnapshot _denseSource = new();
 
     /// <summary>Whether this convolution runs as one dense product: chosen per shape unless a kernel is forced (Im2Col, Direct).</summary>
     private bool UsesSmallPlane(ConvPlan plan) =>
@@ -32,7 +30,7 @@ internal sealed partial class ConvOp
         {
             _smallPlane = layout = new SmallPlaneConv(plan.G, plan.Cin, plan.Cout);
             _dense = new float[(long)layout.Rows * layout.Columns];
-            _denseSource = [];
+            _denseSource.Forget();
         }
 
         return layout;
@@ -45,18 +43,13 @@ internal sealed partial class ConvOp
         float[] dense = _dense;
         int weights = plan.Cout * plan.Cin * layout.Taps;
         ReadOnlySpan<float> w = wd.AsSpan(0, weights);
-        if (_denseSource.Length == weights && MemoryMarshal.AsBytes(w).SequenceEqual(MemoryMarshal.AsBytes(_denseSource.AsSpan())))
+        if (_denseSource.Matches(w))
         {
             return (layout, dense);
         }
 
         Workers.For(plan.Cout, (long)layout.Connections * plan.Cin, threads, (co, _) => layout.Expand(wd, dense, co, 1));
-        if (_denseSource.Length != weights)
-        {
-            _denseSource = new float[weights];
-        }
-
-        w.CopyTo(_denseSource);
+        _denseSource.Remember(w);
         return (layout, dense);
     }
 

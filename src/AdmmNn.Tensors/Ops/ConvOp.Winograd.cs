@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AdmmNn.Tensors.Kernels;
 using AdmmNn.Tensors.Parallelism;
 
@@ -10,8 +9,8 @@ internal sealed partial class ConvOp
     private WinogradConv.Layout? _winograd;
     private float[] _winogradWeights = [];
 
-    /// <summary>The weights <see cref="_winogradWeights"/> were transformed from (bit for bit), so unchanged weights are not transformed again.</summary>
-    private float[] _winogradSource = [];
+    /// <summary>The weights <see cref="_winogradWeights"/> were transformed from, so unchanged weights are not transformed again.</summary>
+    private readonly WeightSnapshot _winogradSource = new();
 
     private readonly WorkspacePool _winogradWorkspace = new();
 
@@ -36,12 +35,12 @@ internal sealed partial class ConvOp
         if (_winograd is not { } layout || layout.G != plan.G || layout.Cin != plan.Cin || layout.Cout != plan.Cout)
         {
             _winograd = layout = new WinogradConv.Layout(plan.G, plan.Cin, plan.Cout);
-            _winogradSource = [];
+            _winogradSource.Forget();
         }
 
         int weightCount = plan.Cout * plan.Kg;
         ReadOnlySpan<float> weights = wd.AsSpan(0, weightCount);
-        if (_winogradSource.Length != weightCount || !MemoryMarshal.AsBytes(weights).SequenceEqual(MemoryMarshal.AsBytes(_winogradSource.AsSpan())))
+        if (!_winogradSource.Matches(weights))
         {
             if (_winogradWeights.Length < layout.PackedWeightFloats)
             {
@@ -49,12 +48,7 @@ internal sealed partial class ConvOp
             }
 
             WinogradConv.TransformWeights(layout, weights, _winogradWeights);
-            if (_winogradSource.Length != weightCount)
-            {
-                _winogradSource = new float[weightCount];
-            }
-
-            weights.CopyTo(_winogradSource);
+            _winogradSource.Remember(weights);
         }
 
         // Images are spread evenly over the blocks (256 images of 7² in 22 blocks of 11–12, not 21 of 12 and one of 4),

@@ -55,14 +55,11 @@ public static class HardwareAwarePolicies
                 Match = layer.Name,
                 Prune = decision is null ? original.Prune : decision.KeepDense ? null : PruneFor(decision, original.Prune!, options),
             };
-            if (decision is { KeepDense: true })
+            if (decision is { KeepDense: true } && DensePeTernaryLevels(original) is { } levels)
             {
-                rule = KeepLevelsOfDensePeTernary(rule, original.Prune!);
-                if (rule.Constraint is not null && original.Constraint is null)
-                {
-                    var i = decisions.IndexOf(decision);
-                    decisions[i] = decision with { Reason = decision.Reason + $"; keeps its {original.Prune!.Structure} levels (every group kept, quantization phase)" };
-                }
+                rule = rule with { Constraint = levels };
+                var i = decisions.IndexOf(decision);
+                decisions[i] = decision with { Reason = decision.Reason + $"; keeps its {levels.Kind} levels (every group kept, quantization phase)" };
             }
             rewritten.Add(rule);
         }
@@ -75,23 +72,20 @@ public static class HardwareAwarePolicies
     /// would also drop its ternary levels and leave the layer float32. Keep the levels as <c>quantize</c> rules keep theirs:
     /// the same kind (its PE geometry and <c>alpha</c>) with every group kept, as a quantization-phase constraint (it needs
     /// the layer's shape, which the survivor-only <c>quantize</c> path does not give). A rule that already has a
-    /// quantization-phase constraint keeps that one.
+    /// quantization-phase constraint keeps that one (null: nothing to add).
     /// </summary>
-    private static LayerRule KeepLevelsOfDensePeTernary(LayerRule rule, PruneRule originalPrune)
+    private static ConstraintRule? DensePeTernaryLevels(LayerRule original)
     {
-        if (originalPrune.Structure != Constraints.Kinds.PeTernaryKind.KindName || rule.Constraint is not null) return rule;
+        if (original.Prune is not { } originalPrune || originalPrune.Structure != Constraints.Kinds.PeTernaryKind.KindName || original.Constraint is not null) return null;
         var settings = new Dictionary<string, object> { ["kind"] = originalPrune.Structure, ["phase"] = "quantize", ["keep"] = 1.0 };
         if (originalPrune.Settings is { ValueKind: JsonValueKind.Object } given)
             foreach (var property in given.EnumerateObject())
                 if (property.Name is not ("keep" or "ratio" or "structure")) settings[property.Name] = property.Value;
-        return rule with
+        return new ConstraintRule
         {
-            Constraint = new ConstraintRule
-            {
-                Kind = originalPrune.Structure,
-                Phase = "quantize",
-                Settings = JsonSerializer.SerializeToElement(settings),
-            },
+            Kind = originalPrune.Structure,
+            Phase = "quantize",
+            Settings = JsonSerializer.SerializeToElement(settings),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AdmmNn.Abstractions.Models;
+using AdmmNn.Core.Compression.DeadUnits;
 using AdmmNn.Core.Constraints;
 using AdmmNn.Core.Policy;
 using AdmmNn.Data.Datasets;
@@ -96,9 +97,11 @@ public sealed class Compressor
                 $"input model: test accuracy {baseline.Accuracy:P2} on {baseline.Count} samples"));
         }
 
-        var run = new PhaseRun(module, layers, hook, data, teacherLogits, seed, options, wall, cancellation);
+        var deadUnitLinks = _policy.Schedule.RemoveDeadUnits ? UnitLinks.Find(graph) : null;
+        var run = new PhaseRun(module, layers, hook, data, teacherLogits, seed, options, wall, cancellation, deadUnitLinks);
         for (; state.PhaseIndex < phases.Count; state.PhaseIndex++) RunPhase(phases[state.PhaseIndex], state, run);
 
+        RemoveDeadUnits(run, "final");
         PolicyBinding.QuantizeBiases(biases);
         _binding.BuildQuantizeProjections(layers, activate: false); // for the descriptions in the report
         var compressed = module.ToGraph();
@@ -117,7 +120,16 @@ public sealed class Compressor
 
     /// <summary>What every phase of one run shares.</summary>
     private sealed record PhaseRun(GraphModule Module, List<LayerState> Layers, ConstraintHook Hook, TrainingData Data, float[]? TeacherLogits,
-        int Seed, CompressionOptions Options, Stopwatch Wall, CancellationToken Cancellation);
+        int Seed, CompressionOptions Options, Stopwatch Wall, CancellationToken Cancellation, List<UnitLink>? DeadUnitLinks);
+
+    /// <summary>Zeroes the dead units' weights and biases when the policy asks (<see cref="CompressionSchedule.RemoveDeadUnits"/>).</summary>
+    private static void RemoveDeadUnits(PhaseRun run, string when)
+    {
+        if (run.DeadUnitLinks is not { } links) return;
+        var report = DeadUnitPass.Run(links, run.Module, run.Layers);
+        run.Options.Progress?.Report(new CompressionProgress(when, 0, 0, 0, double.NaN, double.NaN, double.NaN, double.NaN,
+            $"dead units ({when}): {report.UnusedUnits} unused, {report.ZeroUnits} constant zero; {report.WeightsZeroed} weights and {report.BiasesZeroed} biases zeroed"));
+    }
 
     /// <summary>Trains through one phase (from its start, or from where a checkpoint left it), then leaves it.</summary>
     private void RunPhase(Phase phase, Checkpoint state, PhaseRun run)
@@ -188,6 +200,7 @@ public sealed class Compressor
         }
 
         PhaseTransitions.End(phase, layers);
+        if (phase.Kind is PhaseKind.AdmmPrune or PhaseKind.AdmmQuantize) RemoveDeadUnits(run, phase.Name);
         var phaseAccuracy = MonitorAccuracy(module, data);
         state.PhaseSeconds += phaseClock.Elapsed.TotalSeconds;
         state.Phases.Add(new PhaseReport

@@ -39,6 +39,14 @@ public sealed record CompressionSchedule
     /// </summary>
     public double PenaltyClipping { get; init; }
 
+    /// <summary>
+    /// Dead-unit removal: after the hard projection of ADMM pruning, after that of ADMM quantization and before the
+    /// biases are quantized, zero the weights and biases that cannot change the output (a unit whose readers' weights
+    /// are all zero; the readers of a unit whose weights are all zero and whose bias is 0, or negative before a ReLU),
+    /// and take them out of the masks. Exact; it only saves storage (docs/policy.md, "Dead units").
+    /// </summary>
+    public bool RemoveDeadUnits { get; init; }
+
     /// <summary>Prune-and-retrain rounds of the magnitude baseline (<c>--method magnitude</c>): round r keeps
     /// keep^(r/rounds), and the rounds share the ADMM pruning + retraining epoch budget equally.</summary>
     public int MagnitudeRounds { get; init; } = 4;

@@ -199,7 +199,7 @@ public static class PolicyLoader
 
         private CompressionSchedule ReadSchedule(JsonElement s, string path)
         {
-            Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "penaltyClipping", "rho",
+            Object(s, path, "batchSize", "maxBatchesPerEpoch", "optimizer", "momentum", "admmInterval", "tolerance", "monitorSamples", "magnitudeRounds", "admmRamp", "penaltyClipping", "removeDeadUnits", "rho",
                 "distillation", "admmPrune", "retrain", "admmQuantize", "finetune");
             var d = new CompressionSchedule();
             var scheduleRho = TryGet(s, "rho", out var rho) ? ReadRho(rho, Join(path, "rho"), d.Rho) : d.Rho;
@@ -215,6 +215,7 @@ public static class PolicyLoader
                 MagnitudeRounds = Int(s, path, "magnitudeRounds", d.MagnitudeRounds, 1, 100),
                 AdmmRamp = Number(s, path, "admmRamp", d.AdmmRamp, v => v >= 0 && v <= 1, "in [0,1]"),
                 PenaltyClipping = Number(s, path, "penaltyClipping", d.PenaltyClipping, v => v >= 0 && v <= 100, "in [0,100] (0 = off)"),
+                RemoveDeadUnits = Bool(s, path, "removeDeadUnits", d.RemoveDeadUnits),
                 Rho = scheduleRho,
                 Distillation = TryGet(s, "distillation", out var distillation) ? ReadDistillation(distillation, Join(path, "distillation")) : null,
                 AdmmPrune = ReadPhase(s, path, "admmPrune", d.AdmmPrune, rhoFallback: scheduleRho),

@@ -103,6 +103,7 @@ public sealed class Compressor
 
         RemoveDeadUnits(run, "final");
         PolicyBinding.QuantizeBiases(biases);
+        RemoveDeadUnits(run, "bias-levels"); // a bias rounded to 0 can leave a unit constant zero
         _binding.BuildQuantizeProjections(layers, activate: false); // for the descriptions in the report
         var compressed = module.ToGraph();
         var final = data.EvaluateTest(module);

@@ -40,8 +40,8 @@ public sealed record CompressionSchedule
     public double PenaltyClipping { get; init; }
 
     /// <summary>
-    /// Dead-unit removal: after the hard projection of ADMM pruning, after that of ADMM quantization and before the
-    /// biases are quantized, zero the weights and biases that cannot change the output (a unit whose readers' weights
+    /// Dead-unit removal: after the hard projection of ADMM pruning, after that of ADMM quantization and before and
+    /// after the biases are quantized, zero the weights and biases that cannot change the output (a unit whose readers' weights
     /// are all zero; the readers of a unit whose weights are all zero and whose bias is 0, or negative before a ReLU),
     /// and take them out of the masks. Exact; it only saves storage (docs/policy.md, "Dead units").
     /// </summary>

@@ -163,6 +163,7 @@ public sealed class DeadUnitRemovalTests
         Assert.True(removed.Result.TotalBits < plain.Result.TotalBits, $"{removed.Result.TotalBits} bits with removal, {plain.Result.TotalBits} without");
         Assert.Contains(messages, m => m.StartsWith("dead units (admm-prune)", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("dead units (final)", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("dead units (bias-levels)", StringComparison.Ordinal));
     }
 
     [Fact]

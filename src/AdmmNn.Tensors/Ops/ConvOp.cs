@@ -220,6 +220,13 @@ internal sealed partial class ConvOp : NodeOp
             return;
         }
 
+        if (dw is not null && UsesDirectWeightGradient(plan))
+        {
+            // dW and db without columns or per-chunk partials; what is left (dX) runs below.
+            DirectWeightGradientBackward(plan, xd, dyd, dw, db, threads);
+            dw = db = null;
+        }
+
         if (dx is not null && plan.IsAligned && UsesDirect(plan, transposed: true))
         {
             // dX += conv(dY, flipped Wᵀ) on the direct kernel, in its own pass; the chunk loop then does dW and db only.

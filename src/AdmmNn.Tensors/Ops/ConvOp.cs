@@ -115,6 +115,12 @@ internal sealed partial class ConvOp : NodeOp
             return;
         }
 
+        if (UsesOuterProductForward(plan, s.Training))
+        {
+            OuterProductForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
         if (UsesDirect(plan))
         {
             DirectForward(plan, xd, wd, bias, yd, epilogue, threads);
@@ -225,6 +231,12 @@ internal sealed partial class ConvOp : NodeOp
             // dW and db without columns or per-chunk partials; what is left (dX) runs below.
             DirectWeightGradientBackward(plan, xd, dyd, dw, db, threads);
             dw = db = null;
+        }
+
+        if (dx is not null && UsesOuterProductData(plan))
+        {
+            OuterProductBackwardData(plan, TransposedWeights(plan, wd), dyd, dx, threads);
+            dx = null;
         }
 
         if (dx is not null && plan.IsAligned && UsesDirect(plan, transposed: true))

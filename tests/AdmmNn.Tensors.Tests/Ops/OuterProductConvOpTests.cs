@@ -8,11 +8,13 @@ using AdmmNn.Tensors.Tests.Training;
 namespace AdmmNn.Tensors.Tests.Ops;
 
 /// <summary>
-/// Convolutions whose weight gradient runs on <see cref="DirectWeightGradient"/> (64 or 128 output channels, k×k): every
-/// gradient against finite differences through the op, against im2col + GEMM, and bit-identical for 1, 2 and 3 workers.
+/// Training convolutions on the kernels vectorized over output channels (64 or 128 output channels, k×k): the forward
+/// and the stride-1 input gradient on <see cref="OuterProductConv"/>, the weight gradient on
+/// <see cref="DirectWeightGradient"/>. The forward against the double loop and every gradient against finite differences
+/// through the op, all against im2col + GEMM, and bit-identical for 1, 2 and 3 workers.
 /// </summary>
 [Collection(WorkersCollection.Name)]
-public sealed class DirectWeightGradientOpTests
+public sealed class OuterProductConvOpTests
 {
     private static OpGraph Conv(int[] x, int[] w, int stride, int[] pads, int dilation = 1) =>
         new OpGraph("Conv", 3).Random("x", x).Random("w", w).Random("b", [w[0]])
@@ -24,16 +26,18 @@ public sealed class DirectWeightGradientOpTests
     [InlineData(1, 2, 64, 7, 6, 3, 2, new[] { 1, 0, 2, 1 }, 1)]
     [InlineData(2, 2, 128, 6, 5, 2, 1, new[] { 0, 1, 1, 0 }, 2)]
     [InlineData(1, 1, 64, 9, 9, 5, 2, new[] { 2, 2, 2, 2 }, 1)]
+    [InlineData(2, 64, 64, 5, 3, 3, 1, new[] { 1, 1, 1, 1 }, 1)]
     public void Gradients_match_finite_differences(int n, int cin, int cout, int h, int w, int k, int stride, int[] pads, int dilation)
     {
         var shape = new ConvShape(h, w, (h + pads[0] + pads[2] - dilation * (k - 1) - 1) / stride + 1, (w + pads[1] + pads[3] - dilation * (k - 1) - 1) / stride + 1,
             k, k, stride, stride, pads[0], pads[1], dilation, dilation);
         Assert.Equal(DirectConv.IsSupported, ConvAlgorithmRule.PrefersOuterProductWeightGradient(new DirectConv.Layout(shape, cin, cout)));
+        Assert.Equal(DirectConv.IsSupported, ConvAlgorithmRule.PrefersOuterProduct(new DirectConv.Layout(shape, cin, cout)));
         GradientCheck.Run(Conv([n, cin, h, w], [cout, cin, k, k], stride, pads, dilation),
-            o => Reference.Conv(o["x"], o["w"], o["b"], [stride, stride], pads, [dilation, dilation], 1));
+            o => Reference.Conv(o["x"], o["w"], o["b"], [stride, stride], pads, [dilation, dilation], 1), training: true);
     }
 
-    private static (float[] Dx, float[] Dw, float[] Db) Run(int[] x, int[] w, int stride, ConvAlgorithm algorithm, int threads)
+    private static (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int[] x, int[] w, int stride, ConvAlgorithm algorithm, int threads)
     {
         var savedAlgorithm = ConvOp.Algorithm;
         int savedThreads = Workers.Threads;
@@ -47,7 +51,7 @@ public sealed class DirectWeightGradientOpTests
             var random = new Random(5);
             var dy = new Tensor(Enumerable.Range(0, y.Size).Select(_ => random.NextSingle() * 2 - 1).ToArray(), (int[])y.Shape.Clone());
             module.Backward(new Dictionary<string, Tensor> { ["y"] = dy });
-            return (module.Parameter("x")!.Grad.ToArray(), module.Parameter("w")!.Grad.ToArray(), module.Parameter("b")!.Grad.ToArray());
+            return (y.ToArray(), module.Parameter("x")!.Grad.ToArray(), module.Parameter("w")!.Grad.ToArray(), module.Parameter("b")!.Grad.ToArray());
         }
         finally
         {
@@ -66,9 +70,11 @@ public sealed class DirectWeightGradientOpTests
         }
     }
 
-    /// <summary>resnet18-32-like shapes (8×8 and 4×4 planes, 64→128 stride 2) at batches of 1 to 9 images.</summary>
+    /// <summary>resnet18-32-like shapes (8×8 and 4×4 planes, 64→128 stride 2, 64 and 128 input channels for the input gradient) at batches of 1 to 9 images.</summary>
     [Theory]
     [InlineData(9, 16, 64, 8, 1)]
+    [InlineData(5, 64, 64, 5, 1)]
+    [InlineData(2, 128, 128, 4, 1)]
     [InlineData(3, 24, 128, 8, 2)]
     [InlineData(1, 32, 128, 4, 1)]
     public void Matches_im2col_and_is_bit_identical_for_any_worker_count(int n, int cin, int cout, int size, int stride)
@@ -78,9 +84,12 @@ public sealed class DirectWeightGradientOpTests
         var one = Run(x, w, stride, ConvAlgorithm.Auto, threads: 1);
         var two = Run(x, w, stride, ConvAlgorithm.Auto, threads: 2);
         var three = Run(x, w, stride, ConvAlgorithm.Auto, threads: 3);
+        Close(gemm.Y, two.Y, "y");
         Close(gemm.Dx, two.Dx, "dX");
         Close(gemm.Dw, two.Dw, "dW");
         Close(gemm.Db, two.Db, "db");
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Y, three.Y);
         Assert.Equal(one.Dw, two.Dw);
         Assert.Equal(one.Dw, three.Dw);
         Assert.Equal(one.Db, two.Db);

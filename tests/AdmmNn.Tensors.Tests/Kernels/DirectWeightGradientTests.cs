@@ -1,4 +1,5 @@
 using AdmmNn.Tensors.Kernels;
+using AdmmNn.Tensors.Tests.Support;
 
 namespace AdmmNn.Tensors.Tests.Kernels;
 
@@ -9,35 +10,12 @@ namespace AdmmNn.Tensors.Tests.Kernels;
 /// </summary>
 public sealed class DirectWeightGradientTests
 {
-    private sealed record Case(int N, int Cin, int Cout, int H, int W, int Kh, int Kw, int Sh, int Sw, int Pt, int Pl, int Pb, int Pr, int Dh, int Dw)
-    {
-        public int OutH => (H + Pt + Pb - Dh * (Kh - 1) - 1) / Sh + 1;
+    private static ConvCase RandomCase(Random r) => ConvCase.Random(r, 4, 7, 14, c => DirectWeightGradient.Supports(c.Layout));
 
-        public int OutW => (W + Pl + Pr - Dw * (Kw - 1) - 1) / Sw + 1;
-
-        public ConvShape Shape => new(H, W, OutH, OutW, Kh, Kw, Sh, Sw, Pt, Pl, Dh, Dw);
-
-        public DirectConv.Layout Layout => new(Shape, Cin, Cout);
-    }
-
-    private static Case RandomCase(Random r)
-    {
-        while (true)
-        {
-            int kh = r.Next(1, 6), kw = r.Next(1, 5), dh = r.Next(1, 3), dw = r.Next(1, 3);
-            var c = new Case(r.Next(1, 4), r.Next(1, 7), r.Next(1, 3) * 64, r.Next(2, 14), r.Next(2, 14), kh, kw, r.Next(1, 4), r.Next(1, 3),
-                r.Next(0, kh), r.Next(0, kw), r.Next(0, kh), r.Next(0, kw), dh, dw);
-            if (c.OutH > 0 && c.OutW > 0 && kh * kw > 1 && DirectWeightGradient.Supports(c.Layout))
-            {
-                return c;
-            }
-        }
-    }
-
-    private static float[] RandomFloats(Random r, int count) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+    private static float[] RandomFloats(Random r, int count) => ConvCase.RandomFloats(r, count);
 
     /// <summary>dW (Cout × K) by the kernel: taps cut at <paramref name="cuts"/>, images in groups of <paramref name="group"/>.</summary>
-    private static float[] Run(Case c, float[] x, float[] dy, int group, int[] cuts)
+    private static float[] Run(ConvCase c, float[] x, float[] dy, int group, int[] cuts)
     {
         var layout = c.Layout;
         int k = layout.K, inSize = c.Cin * c.H * c.W, outHW = c.OutH * c.OutW;
@@ -76,7 +54,7 @@ public sealed class DirectWeightGradientTests
         return dw;
     }
 
-    private static double[] Expected(Case c, float[] x, float[] dy)
+    private static double[] Expected(ConvCase c, float[] x, float[] dy)
     {
         int outHW = c.OutH * c.OutW, k = c.Cin * c.Kh * c.Kw;
         var expected = new double[c.Cout * k];
@@ -137,7 +115,7 @@ public sealed class DirectWeightGradientTests
         }
 
         var r = new Random(cin + cout + size);
-        var c = new Case(2, cin, cout, size, size, kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1);
+        var c = new ConvCase(2, cin, cout, size, size, kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1);
         float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), dy = RandomFloats(r, c.N * c.Cout * c.OutH * c.OutW);
         AssertClose(Expected(c, x, dy), Run(c, x, dy, 1, []), c.ToString());
     }
@@ -153,7 +131,7 @@ public sealed class DirectWeightGradientTests
         }
 
         var r = new Random(100 + seed);
-        var c = new Case(5, r.Next(2, 5), 64 * r.Next(1, 3), r.Next(5, 11), r.Next(5, 11), 3, 3, r.Next(1, 3), r.Next(1, 3), 1, 1, 1, 1, 1, 1);
+        var c = new ConvCase(5, r.Next(2, 5), 64 * r.Next(1, 3), r.Next(5, 11), r.Next(5, 11), 3, 3, r.Next(1, 3), r.Next(1, 3), 1, 1, 1, 1, 1, 1);
         int k = c.Cin * 9;
         float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), dy = RandomFloats(r, c.N * c.Cout * c.OutH * c.OutW);
         float[] whole = Run(c, x, dy, c.N, []);

@@ -10,33 +10,12 @@ namespace AdmmNn.Tensors.Tests.Kernels;
 /// </summary>
 public sealed class OuterProductConvTests
 {
-    private sealed record Case(int N, int Cin, int Cout, int H, int W, int Kh, int Kw, int Sh, int Sw, int Pt, int Pl, int Pb, int Pr, int Dh, int Dw)
-    {
-        public int OutH => (H + Pt + Pb - Dh * (Kh - 1) - 1) / Sh + 1;
+    private static ConvCase RandomCase(Random r) => ConvCase.Random(r, 5, 9, 13, c => OuterProductConv.Supports(c.Layout));
 
-        public int OutW => (W + Pl + Pr - Dw * (Kw - 1) - 1) / Sw + 1;
-
-        public DirectConv.Layout Layout => new(new ConvShape(H, W, OutH, OutW, Kh, Kw, Sh, Sw, Pt, Pl, Dh, Dw), Cin, Cout);
-    }
-
-    private static Case RandomCase(Random r)
-    {
-        while (true)
-        {
-            int kh = r.Next(1, 6), kw = r.Next(1, 5), dh = r.Next(1, 3), dw = r.Next(1, 3);
-            var c = new Case(r.Next(1, 5), r.Next(1, 9), r.Next(1, 3) * 64, r.Next(2, 13), r.Next(2, 13), kh, kw, r.Next(1, 4), r.Next(1, 3),
-                r.Next(0, kh), r.Next(0, kw), r.Next(0, kh), r.Next(0, kw), dh, dw);
-            if (c.OutH > 0 && c.OutW > 0 && kh * kw > 1 && OuterProductConv.Supports(c.Layout))
-            {
-                return c;
-            }
-        }
-    }
-
-    private static float[] RandomFloats(Random r, int count) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+    private static float[] RandomFloats(Random r, int count) => ConvCase.RandomFloats(r, count);
 
     /// <summary>y (N × Cout × OutH·OutW) by the kernel, images in groups of <paramref name="group"/>.</summary>
-    private static float[] Run(Case c, float[] x, float[] w, float[] bias, int group)
+    private static float[] Run(ConvCase c, float[] x, float[] w, float[] bias, int group)
     {
         var layout = c.Layout;
         int inSize = c.Cin * c.H * c.W, ohw = c.OutH * c.OutW, inputFloats = OuterProductConv.InputFloats(layout);
@@ -64,7 +43,7 @@ public sealed class OuterProductConvTests
         return y;
     }
 
-    private static void AssertClose(Case c, float[] x, float[] w, float[] bias, float[] actual)
+    private static void AssertClose(ConvCase c, float[] x, float[] w, float[] bias, float[] actual)
     {
         var expected = Reference.Conv(new DTensor(x.Select(v => (double)v).ToArray(), [c.N, c.Cin, c.H, c.W]),
             new DTensor(w.Select(v => (double)v).ToArray(), [c.Cout, c.Cin, c.Kh, c.Kw]),
@@ -107,7 +86,7 @@ public sealed class OuterProductConvTests
         }
 
         var r = new Random(cin + cout + size);
-        var c = new Case(3, cin, cout, size, size, kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1);
+        var c = new ConvCase(3, cin, cout, size, size, kernel, kernel, stride, stride, pad, pad, pad, pad, 1, 1);
         float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * kernel * kernel), bias = RandomFloats(r, c.Cout);
         AssertClose(c, x, w, bias, Run(c, x, w, bias, OuterProductConv.GroupImages(c.Layout)));
     }
@@ -121,7 +100,7 @@ public sealed class OuterProductConvTests
         }
 
         var r = new Random(77);
-        var c = new Case(7, 5, 128, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        var c = new ConvCase(7, 5, 128, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
         float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * 9), bias = RandomFloats(r, c.Cout);
         float[] one = Run(c, x, w, bias, 1);
         Assert.Equal(one, Run(c, x, w, bias, 2));

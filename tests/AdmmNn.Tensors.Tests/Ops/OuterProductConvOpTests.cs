@@ -1,7 +1,5 @@
 using AdmmNn.Tensors.Kernels;
-using AdmmNn.Tensors.Modules;
 using AdmmNn.Tensors.Ops;
-using AdmmNn.Tensors.Parallelism;
 using AdmmNn.Tensors.Tests.Support;
 using AdmmNn.Tensors.Tests.Training;
 
@@ -40,35 +38,18 @@ public sealed class OuterProductConvOpTests
     private static (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int[] x, int[] w, int stride, ConvAlgorithm algorithm, int threads)
     {
         var savedAlgorithm = ConvOp.Algorithm;
-        int savedThreads = Workers.Threads;
         ConvOp.Algorithm = algorithm;
-        Workers.Threads = threads;
         try
         {
-            var module = GraphModule.FromGraph(Conv(x, w, stride, [1, 1, 1, 1]).Graph);
-            module.Training = true;
-            var y = module.Run(new Dictionary<string, Tensor>())["y"];
-            var random = new Random(5);
-            var dy = new Tensor(Enumerable.Range(0, y.Size).Select(_ => random.NextSingle() * 2 - 1).ToArray(), (int[])y.Shape.Clone());
-            module.Backward(new Dictionary<string, Tensor> { ["y"] = dy });
-            return (y.ToArray(), module.Parameter("x")!.Grad.ToArray(), module.Parameter("w")!.Grad.ToArray(), module.Parameter("b")!.Grad.ToArray());
+            return ConvTrainingRun.Run(Conv(x, w, stride, [1, 1, 1, 1]), threads);
         }
         finally
         {
             ConvOp.Algorithm = savedAlgorithm;
-            Workers.Threads = savedThreads;
         }
     }
 
-    private static void Close(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = Math.Max(1, expected.Max(Math.Abs));
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * scale, $"{what}[{i}]: im2col {expected[i]} vs direct {actual[i]}");
-        }
-    }
+    private static void Close(float[] expected, float[] actual, string what) => ConvTrainingRun.Close(expected, actual, what);
 
     /// <summary>resnet18-32-like shapes (8×8 and 4×4 planes, 64→128 stride 2, 64 and 128 input channels for the input gradient) at batches of 1 to 9 images.</summary>
     [Theory]

@@ -18,6 +18,7 @@ internal sealed partial class ConvOp
 
     // The weights D was last expanded from: D is rebuilt only when they change.
     private readonly WeightSnapshot _denseSource = new();
+    private long _denseStamp = -1;
 
     /// <summary>Whether this convolution runs as one dense product: chosen per shape unless a kernel is forced (Im2Col, Direct).</summary>
     private bool UsesSmallPlane(ConvPlan plan) =>
@@ -31,6 +32,7 @@ internal sealed partial class ConvOp
             _smallPlane = layout = new SmallPlaneConv(plan.G, plan.Cin, plan.Cout);
             _dense = new float[(long)layout.Rows * layout.Columns];
             _denseSource.Forget();
+            _denseStamp = -1;
         }
 
         return layout;
@@ -43,13 +45,20 @@ internal sealed partial class ConvOp
         float[] dense = _dense;
         int weights = plan.Cout * plan.Cin * layout.Taps;
         ReadOnlySpan<float> w = wd.AsSpan(0, weights);
+        if (CanReuseDerived(_denseStamp))
+        {
+            return (layout, dense);
+        }
+
         if (_denseSource.Matches(w))
         {
+            _denseStamp = DerivedStamp;
             return (layout, dense);
         }
 
         Workers.For(plan.Cout, (long)layout.Connections * plan.Cin, threads, (co, _) => layout.Expand(wd, dense, co, 1));
         _denseSource.Remember(w);
+        _denseStamp = DerivedStamp;
         return (layout, dense);
     }
 

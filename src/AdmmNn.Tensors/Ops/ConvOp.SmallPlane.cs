@@ -69,18 +69,24 @@ internal sealed partial class ConvOp
         int n = plan.N, rows = layout.Rows, columns = layout.Columns, ohw = plan.OutHW;
         if (bias is not null)
         {
-            for (int i = 0; i < n; i++)
+            // Images in parallel (the bias rows and the epilogue below are each one pass over the whole output; run on
+            // one thread they left the second core idle between the GEMMs of resnet18-32's deep stages).
+            int cout = plan.Cout;
+            Workers.For(n, rows, threads, (i, _) =>
             {
-                for (int co = 0; co < plan.Cout; co++)
+                for (int co = 0; co < cout; co++)
                 {
                     yd.AsSpan(i * rows + co * ohw, ohw).Fill(bias[co]);
                 }
-            }
+            });
         }
 
         Gemm.Multiply(false, true, n, rows, columns, 1f, xd.AsSpan(0, n * columns), columns, dense, columns, bias is null ? 0f : 1f,
             yd.AsSpan(0, n * rows), rows);
-        epilogue.Apply(yd.AsSpan(0, n * rows), 0);
+        if (!epilogue.IsNone)
+        {
+            Workers.For(n, rows, threads, (i, _) => epilogue.Apply(yd.AsSpan(i * rows, rows), i * rows));
+        }
     }
 
     /// <summary>dX += dY·D; dD = dYᵀ·X folded onto the taps into dW; db per channel over the batch in image order.</summary>

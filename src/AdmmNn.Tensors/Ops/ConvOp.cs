@@ -150,10 +150,11 @@ internal sealed partial class ConvOp : NodeOp
             {
                 if (!(direct && pointwise))
                 {
-                    for (int i = 0; i < nc; i++)
-                    {
-                        Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols);
-                    }
+                    // A single chunk (deep small-plane layers: the whole batch, one GEMM that splits across the threads
+                    // itself) unfolds its images in parallel too, each into its own columns.
+                    int gg = g;
+                    Workers.For(nc, plan.Cg * plan.Kg * (long)ohw, plan.Chunks == 1 ? threads : 1, (i, _) =>
+                        Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + gg * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols));
                 }
 
                 ReadOnlySpan<float> wg = wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg);

@@ -99,6 +99,7 @@ public static partial class CnnProfile
             if (inference && model.EvalSteps is { } schedule)
             {
                 // The evaluation schedule GraphModule runs: fused Conv(+BN)(+Add)(+Relu) chains and the remaining ops.
+                state.ValuesOnly = true;
                 foreach (var step in schedule)
                 {
                     long t = Stopwatch.GetTimestamp();

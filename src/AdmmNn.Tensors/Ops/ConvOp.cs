@@ -131,6 +131,12 @@ internal sealed partial class ConvOp : NodeOp
             return;
         }
 
+        if (UsesStridedPointwise(plan, s.Training))
+        {
+            StridedPointwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
         if (UsesDirect(plan))
         {
             DirectForward(plan, xd, wd, bias, yd, epilogue, threads);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AdmmNn.Tensors.Kernels;
 
@@ -29,6 +30,9 @@ internal static class StridedPointwiseConv
 
     /// <summary>Positions per image, rounded up to whole vectors.</summary>
     public static int PaddedPositions(in ConvShape g) => (g.OutH * g.OutW + Lanes - 1) / Lanes * Lanes;
+
+    /// <summary>Floats of the scratch <see cref="Compute"/> needs: per input channel the padded positions plus one vector of slack.</summary>
+    public static int ScratchFloats(in ConvShape g, int cin) => cin * (PaddedPositions(g) + Lanes);
 
     /// <summary>Floats of the packed weights for <paramref name="cout"/> × <paramref name="cin"/>.</summary>
     public static int PackedWeightFloats(int cin, int cout) => (cout + ChannelBlock - 1) / ChannelBlock * ChannelBlock * cin;
@@ -63,19 +67,34 @@ internal static class StridedPointwiseConv
     public static void Compute(in ConvShape g, int cin, int cout, ReadOnlySpan<float> x, ReadOnlySpan<float> packed, ReadOnlySpan<float> packedBias,
         Span<float> scratch, Span<float> y)
     {
-        int p = PaddedPositions(g), ohw = g.OutH * g.OutW, inHW = g.InH * g.InW;
-        if (x.Length < cin * inHW || y.Length < cout * ohw || scratch.Length < cin * p || packed.Length < PackedWeightFloats(cin, cout))
+        int p = PaddedPositions(g), ohw = g.OutH * g.OutW, inHW = g.InH * g.InW, stride = p + Lanes;
+        if (x.Length < cin * inHW || y.Length < cout * ohw || scratch.Length < ScratchFloats(g, cin) || packed.Length < PackedWeightFloats(cin, cout))
         {
             throw new ArgumentException("StridedPointwiseConv: buffers too small for the shape.");
         }
 
+        // Horizontal stride 2 on rows up to 32 wide: the even columns of a row are one two-source permute (16 lanes
+        // stored, the ones past the row overwritten by the next row or landing in the slack).
+        bool evenColumns = g.StrideW == 2 && g.InW <= 2 * Lanes && g.OutW <= Lanes && Avx512F.IsSupported;
+        var evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Span<float> rowCopy = stackalloc float[2 * Lanes];
         for (int ci = 0; ci < cin; ci++)
         {
             ReadOnlySpan<float> plane = x.Slice(ci * inHW, inHW);
-            Span<float> dst = scratch.Slice(ci * p, p);
+            Span<float> dst = scratch.Slice(ci * stride, stride);
             int k = 0;
             for (int oh = 0; oh < g.OutH; oh++)
             {
+                int at = ci * inHW + oh * g.StrideH * g.InW;
+                if (evenColumns)
+                {
+                    ReadOnlySpan<float> source = at + 2 * Lanes <= x.Length ? x.Slice(at, 2 * Lanes) : CopyRow(x.Slice(at, g.InW), rowCopy);
+                    ref float sr = ref MemoryMarshal.GetReference(source);
+                    Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref sr), evenIndex, Vector512.LoadUnsafe(ref sr, Lanes)).StoreUnsafe(ref dst[k]);
+                    k += g.OutW;
+                    continue;
+                }
+
                 ReadOnlySpan<float> row = plane.Slice(oh * g.StrideH * g.InW, g.InW);
                 for (int ow = 0; ow < g.OutW; ow++)
                 {
@@ -83,7 +102,7 @@ internal static class StridedPointwiseConv
                 }
             }
 
-            dst[k..].Clear();
+            dst[k..p].Clear();
         }
 
         ref float xs = ref MemoryMarshal.GetReference(scratch);
@@ -109,13 +128,13 @@ internal static class StridedPointwiseConv
 
                 if (vectors == 4)
                 {
-                    Accumulate4(ref Unsafe.Add(ref xs, p0), p, ref wb, cin, acc);
+                    Accumulate4(ref Unsafe.Add(ref xs, p0), stride, ref wb, cin, acc);
                 }
                 else
                 {
                     for (int ci = 0; ci < cin; ci++)
                     {
-                        ref float xr = ref Unsafe.Add(ref xs, ci * p + p0);
+                        ref float xr = ref Unsafe.Add(ref xs, ci * stride + p0);
                         for (int v = 0; v < vectors; v++)
                         {
                             var xv = Vector512.LoadUnsafe(ref xr, (nuint)(v * Lanes));
@@ -146,6 +165,12 @@ internal static class StridedPointwiseConv
                 }
             }
         }
+    }
+
+    private static ReadOnlySpan<float> CopyRow(ReadOnlySpan<float> row, Span<float> copy)
+    {
+        row.CopyTo(copy);
+        return copy;
     }
 
     /// <summary>The full 8 × 64 tile: 32 accumulators in registers, 4 loads and 8 broadcasts per input channel.</summary>

@@ -8,9 +8,16 @@ internal sealed partial class ConvOp
 {
     /// <summary>
     /// Fewest output positions per image for the strided 1×1 kernel: its tiles are 16 positions wide, so resnet18-32's
-    /// 4², 2² and 1² projections (with 64–256 input channels, where the GEMM runs well) stay on im2col + GEMM.
+    /// 4², 2² and 1² projections (with 64–256 input channels, where the GEMM runs well) stay on im2col + GEMM
+    /// (0.04–0.38× there in <c>conv-kernels --batch 256</c>).
     /// </summary>
     internal const int StridedPointwiseMinPositions = 32;
+
+    /// <summary>
+    /// Fewest input channels: resnet-small's 32→64 14² → 7² projection measured 1.05–1.53× the GEMM's CPU time, its
+    /// 16→32 28² → 14² one 0.91–0.92× (slower: with K = 16 the subsample and the 28² input read dominate), so it stays on the GEMM.
+    /// </summary>
+    internal const int StridedPointwiseMinChannels = 32;
 
     private float[] _pointwiseWeights = [];
     private float[] _pointwiseBias = [];
@@ -23,7 +30,7 @@ internal sealed partial class ConvOp
     private bool UsesStridedPointwise(ConvPlan plan, bool training) =>
         _group == 1 && !training && StridedPointwiseConv.IsSupported && StridedPointwiseConv.Supports(plan.G) && Algorithm switch
         {
-            ConvAlgorithm.Auto or ConvAlgorithm.AutoWithoutWinograd => plan.OutHW >= StridedPointwiseMinPositions,
+            ConvAlgorithm.Auto or ConvAlgorithm.AutoWithoutWinograd => plan.OutHW >= StridedPointwiseMinPositions && plan.Cin >= StridedPointwiseMinChannels,
             ConvAlgorithm.Direct => true,
             _ => false,
         };
@@ -48,7 +55,7 @@ internal sealed partial class ConvOp
         var geometry = plan.G;
         int inSize = cin * plan.InHW, outSize = cout * plan.OutHW;
         float[] packed = _pointwiseWeights, packedBias = _pointwiseBias;
-        var scratch = _workspace.Get(Math.Min(threads, plan.N), cin * StridedPointwiseConv.PaddedPositions(geometry), 0).Col;
+        var scratch = _workspace.Get(Math.Min(threads, plan.N), StridedPointwiseConv.ScratchFloats(geometry, cin), 0).Col;
         Workers.For(plan.N, (long)outSize * cin, threads, (image, worker) =>
         {
             Span<float> y = yd.AsSpan(image * outSize, outSize);

@@ -39,7 +39,7 @@ public sealed class StridedPointwiseConvTests
             var packed = new float[StridedPointwiseConv.PackedWeightFloats(cin, cout)];
             var packedBias = new float[(cout + 7) / 8 * 8];
             StridedPointwiseConv.PackWeights(cin, cout, wt, b, packed, packedBias);
-            var scratch = new float[cin * StridedPointwiseConv.PaddedPositions(g)];
+            var scratch = new float[StridedPointwiseConv.ScratchFloats(g, cin)];
             Array.Fill(scratch, float.NaN); // stale scratch must not leak into outputs
             var y = new float[cout * oh * ow + 5];
             Array.Fill(y, 7f);

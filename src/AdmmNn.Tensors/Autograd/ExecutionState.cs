@@ -32,6 +32,12 @@ internal sealed class ExecutionState
     /// <summary>Training mode (batch statistics, dropout active, tape recorded).</summary>
     public bool Training { get; set; }
 
+    /// <summary>
+    /// The pass is the fused evaluation schedule: no backward will read what ops keep for one (e.g. max-pool argmax), so
+    /// they may compute values only. (A backward after such a pass replays it unfused.)
+    /// </summary>
+    public bool ValuesOnly { get; set; }
+
     /// <summary>Random source for dropout masks (seeded by the module for determinism).</summary>
     public Random DropoutRandom { get; set; } = new(0);
 

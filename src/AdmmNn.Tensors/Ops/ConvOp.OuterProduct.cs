@@ -14,11 +14,11 @@ internal sealed partial class ConvOp
 
     /// <summary>Whether the training forward runs on <see cref="OuterProductConv"/> (only when the kernel is chosen by the rule).</summary>
     private bool UsesOuterProductForward(ConvPlan plan, bool training) =>
-        training && _group == 1 && Algorithm == ConvAlgorithm.Auto && ConvAlgorithmRule.PrefersOuterProduct(DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout));
+        training && _group == 1 && Algorithm is (ConvAlgorithm.Auto or ConvAlgorithm.AutoWithoutWinograd) && ConvAlgorithmRule.PrefersOuterProduct(DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout));
 
     /// <summary>Whether the input gradient of a stride-1 "same" convolution (dY with the flipped, transposed weights) runs on it.</summary>
     private bool UsesOuterProductData(ConvPlan plan) =>
-        plan.IsAligned && _group == 1 && Algorithm == ConvAlgorithm.Auto
+        plan.IsAligned && _group == 1 && Algorithm is (ConvAlgorithm.Auto or ConvAlgorithm.AutoWithoutWinograd)
         && ConvAlgorithmRule.PrefersOuterProduct(DirectLayout(ref _directTransposed, plan.Transposed, plan.Cout, plan.Cin));
 
     private void OuterProductForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)

@@ -7,7 +7,7 @@ namespace AdmmNn.Benchmarks;
 /// <summary>Entry point: picks a benchmark by name. Figures print to stdout; these are measurements, never assertions.</summary>
 public static class BenchmarkApp
 {
-    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | conv-kernels [--quick] [--batch N] | cnn-profile <net> <batch> [seconds] [--infer] [--by-layer] | loader [--quick] [--folder DIR [--folder-only]]";
+    private const string Usage = "usage: AdmmNn.Benchmarks gemm [--quick] | lenet5 [--quick] [--no-pytorch] [--backend managed|openblas|both] | runtime [--quick] [--dense a.onnx --compressed b.onnx] | break-even [--quick] [--model lenet.onnx] | cnn [--quick] [--no-pytorch] [--no-ort] [--nets a,b] [--backend managed|openblas|both] | conv-kernels [--quick] [--batch N] [--only TEXT] | conv-training [--quick] [--batch N] [--only NAME] | cnn-profile <net> <batch> [seconds] [--infer] [--by-layer] [--threads N] | loader [--quick] [--folder DIR [--folder-only]]";
 
     /// <summary>GEMM backends to measure: --backend managed|openblas|both (default both, when OpenBLAS is installed).</summary>
     private static IReadOnlyList<GemmBackend> Backends(string[] args)
@@ -68,10 +68,14 @@ public static class BenchmarkApp
             case "conv-kernels":
                 Cnn.ConvKernelBenchmark.Run(Console.Out, args);
                 return 0;
+            case "conv-training":
+                Cnn.ConvTrainingBenchmark.Run(Console.Out, args);
+                return 0;
             case "cnn-profile":
                 // cnn-profile <net> <batch> [seconds] [--infer] [--by-layer]: time per op type (or per convolution layer), forward and backward.
                 Cnn.CnnProfile.Run(Console.Out, args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
-                    args.Length > 3 && args[3] != "--infer" ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Contains("--infer"), args.Contains("--by-layer"));
+                    args.Length > 3 && args[3] != "--infer" ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Contains("--infer"), args.Contains("--by-layer"),
+                    Array.IndexOf(args, "--threads") is var t && t > 0 && t + 1 < args.Length ? int.Parse(args[t + 1], System.Globalization.CultureInfo.InvariantCulture) : 2);
                 return 0;
             case "loop":
                 // loop <train|infer> <batch> <seconds>: a bare loop for profilers.

@@ -14,7 +14,10 @@ namespace AdmmNn.Benchmarks.Cnn;
 /// <summary>
 /// Where a training step's time goes: runs the module's compiled ops one by one (forward, then backward in reverse, as
 /// the tape does) and sums wall time per op type and direction, plus gradient preparation and the optimizer-free rest.
-/// Usage: <c>cnn-profile &lt;net&gt; &lt;batch&gt; [seconds] [--infer] [--by-layer]</c>.
+/// Usage: <c>cnn-profile &lt;net&gt; &lt;batch&gt; [seconds] [--infer] [--by-layer] [--threads N]</c>. The GEMM backend is
+/// the managed one, as in <c>cnn --backend managed</c>, unless <c>ADMMNN_GEMM</c> names another. With <c>--infer</c> the
+/// evaluation schedule is timed step by step (fused chains keyed by their convolution); the first line also gives the
+/// whole pass run as <c>GraphModule.Forward</c> does, without the per-step clocks, so the two can be compared.
 /// </summary>
 public static partial class CnnProfile
 {
@@ -33,10 +36,15 @@ public static partial class CnnProfile
     /// <summary>Process CPU seconds (all threads), nanosecond resolution: per-op costs that a busy machine does not inflate.</summary>
     private static double CpuNow() => ClockGetTime(ProcessCpuClock, out var t) == 0 ? t.Seconds + t.Nanoseconds * 1e-9 : double.NaN;
 
-    public static void Run(TextWriter output, string net, int batch, double seconds, bool inference, bool byLayer = false)
+    public static void Run(TextWriter output, string net, int batch, double seconds, bool inference, bool byLayer = false, int threads = 2)
     {
         _byLayer = byLayer;
-        Gemm.Threads = Workers.Threads = 2;
+        Gemm.Threads = Workers.Threads = threads;
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Gemm.BackendVariable)))
+        {
+            Gemm.Backend = GemmBackend.Managed;
+        }
+
         var model = GraphModule.FromGraph(CnnNets.Create(net, seed: 1));
         var ops = (NodeOp[])typeof(GraphModule).GetField("_ops", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
         var state = (ExecutionState)typeof(GraphModule).GetField("_state", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
@@ -52,6 +60,23 @@ public static partial class CnnProfile
             model.Backward(gradient);
         }
 
+        string whole = "";
+        if (inference)
+        {
+            // The pass as the benchmark runs it (GraphModule's own loop, no clocks between steps).
+            var passCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var passWatch = Stopwatch.StartNew();
+            int passes = 0;
+            while (passWatch.Elapsed.TotalSeconds < seconds / 3 || passes < 2)
+            {
+                model.ForwardShared(images);
+                passes++;
+            }
+
+            double passMs = passWatch.Elapsed.TotalMilliseconds / passes, passCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - passCpu).TotalMilliseconds / passes;
+            whole = $"; whole pass (GraphModule.Forward, {passes} passes) {passMs:F1} ms ({batch / passMs * 1e3:F0} img/s), CPU {passCpuMs:F1} ms ({batch / passCpuMs * 1e3:F0} img/CPU-s, {passCpuMs / passMs:F2} cores)";
+        }
+
         var forward = new Dictionary<string, double>();
         var backward = new Dictionary<string, double>();
         var forwardCpu = new Dictionary<string, double>();
@@ -64,10 +89,17 @@ public static partial class CnnProfile
         while (watch.Elapsed.TotalSeconds < seconds || steps < 2)
         {
             long stepStart = Stopwatch.GetTimestamp();
-            model.ZeroGrad();
+            if (!inference)
+            {
+                // Only training needs it: in inference clearing every gradient buffer (44 MB for resnet18-32) was a
+                // per-step cost the engine's own evaluation pass does not pay.
+                model.ZeroGrad();
+            }
+
             if (inference && model.EvalSteps is { } schedule)
             {
                 // The evaluation schedule GraphModule runs: fused Conv(+BN)(+Add)(+Relu) chains and the remaining ops.
+                state.ValuesOnly = true;
                 foreach (var step in schedule)
                 {
                     long t = Stopwatch.GetTimestamp();
@@ -126,7 +158,7 @@ public static partial class CnnProfile
 
         allocated = GC.GetTotalAllocatedBytes(true) - allocated;
         double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / steps;
-        output.WriteLine($"{net} {(inference ? "inference" : "training")} batch {batch}: {steps} steps, {total / steps * 1e3:F1} ms/step ({batch * steps / total:F0} img/s), CPU {cpuMs:F1} ms/step ({batch / cpuMs * 1e3:F0} img/CPU-s), GEMM {Gemm.Backend}, allocated {allocated / (double)steps / 1024:F1} KiB/step; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        output.WriteLine($"{net} {(inference ? "inference" : "training")} batch {batch}: {steps} steps, {total / steps * 1e3:F1} ms/step ({batch * steps / total:F0} img/s), CPU {cpuMs:F1} ms/step ({batch / cpuMs * 1e3:F0} img/CPU-s), threads {threads}, GEMM {Gemm.Backend}, allocated {allocated / (double)steps / 1024:F1} KiB/step; load {File.ReadAllText("/proc/loadavg").Trim()}{whole}");
         output.WriteLine($"{"op",-34} {"fwd ms",8} {"bwd ms",8} {"share",6} {"fwd CPU",8} {"bwd CPU",8} {"share",6}");
         double cpuTotal = forwardCpu.Values.Sum() + backwardCpu.Values.Sum();
         foreach (var key in forward.Keys.Union(backward.Keys).OrderByDescending(k => forwardCpu.GetValueOrDefault(k) + backwardCpu.GetValueOrDefault(k)))

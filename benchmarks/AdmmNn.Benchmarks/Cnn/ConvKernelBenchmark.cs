@@ -12,7 +12,9 @@ namespace AdmmNn.Benchmarks.Cnn;
 /// The measurement behind <see cref="ConvAlgorithmRule"/>: one convolution (+ BatchNorm + ReLU, fused in evaluation
 /// mode) per shape of the benchmark nets and LeNet-5, timed with im2col + GEMM, with the direct kernel and (3×3 stride 1
 /// up to 28 wide) with Winograd F(4×4, 3×3), 2 threads.
-/// Usage: <c>conv-kernels [--quick] [--batch N]</c>.
+/// The "r18-32 real" shapes are those of <c>CnnNets</c>' resnet18-32 (7×7/2 stem and max-pool first, so 8² to 1² planes);
+/// the "auto" columns time the engine's own choice (including the small-plane path). Usage:
+/// <c>conv-kernels [--quick] [--batch N] [--only TEXT]</c> (only shapes whose name contains TEXT).
 /// </summary>
 public static class ConvKernelBenchmark
 {
@@ -36,6 +38,16 @@ public static class ConvKernelBenchmark
         new("resnet18-32 layer2", 128, 16, 128, 3, 1, 1),
         new("resnet18-32 layer3", 256, 8, 256, 3, 1, 1),
         new("resnet18-32 layer4", 512, 4, 512, 3, 1, 1),
+        new("r18-32 real stem 7x7/2", 3, 32, 64, 7, 2, 3),
+        new("r18-32 real layer1", 64, 8, 64, 3, 1, 1),
+        new("r18-32 real layer2.0.conv1", 64, 8, 128, 3, 2, 1),
+        new("r18-32 real layer2.0.down", 64, 8, 128, 1, 2, 0),
+        new("r18-32 real layer2", 128, 4, 128, 3, 1, 1),
+        new("r18-32 real layer3.0.conv1", 128, 4, 256, 3, 2, 1),
+        new("r18-32 real layer3.0.down", 128, 4, 256, 1, 2, 0),
+        new("r18-32 real layer3", 256, 2, 256, 3, 1, 1),
+        new("r18-32 real layer4.0.conv1", 256, 2, 512, 3, 2, 1),
+        new("r18-32 real layer4.0.down", 256, 2, 512, 1, 2, 0),
         new("mobilenet-28 expand 1x1", 16, 28, 96, 1, 1, 0),
         new("mobilenet-28 project 1x1", 96, 14, 24, 1, 1, 0),
     ];
@@ -45,13 +57,15 @@ public static class ConvKernelBenchmark
         bool quick = args.Contains("--quick");
         int at = Array.IndexOf(args, "--batch");
         int batch = at >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 64;
+        int onlyAt = Array.IndexOf(args, "--only");
+        string? only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
         Gemm.Threads = Workers.Threads = 2;
         output.WriteLine($"conv-kernels  {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC  batch {batch}  threads 2  GEMM {Gemm.Backend}  direct kernel {(DirectConv.IsSupported ? "Vector512" : "unsupported")}");
         output.WriteLine($"load average at start: {LoadAverage()}");
-        output.WriteLine($"{"shape (conv+BN+ReLU, eval)",-28} {"Cin",4} {"HxW",6} {"Cout",4} {"k/s",4} {"im2col ms",10} {"direct ms",10} {"im2col CPU ms",14} {"direct CPU ms",14} {"direct GFLOP/CPU-s",19} {"CPU ratio",9} {"winograd ms",11} {"wino CPU ms",11} {"wino/direct CPU",15} {"auto",8}");
+        output.WriteLine($"{"shape (conv+BN+ReLU, eval)",-28} {"Cin",4} {"HxW",6} {"Cout",4} {"k/s",4} {"im2col ms",10} {"direct ms",10} {"im2col CPU ms",14} {"direct CPU ms",14} {"direct GFLOP/CPU-s",19} {"CPU ratio",9} {"winograd ms",11} {"wino CPU ms",11} {"wino/direct CPU",15} {"auto",8} {"auto CPU ms",11}");
         foreach (var shape in Shapes)
         {
-            if (shape.Cin * shape.Cout * shape.H * shape.H > 4_000_000 && quick)
+            if ((shape.Cin * shape.Cout * shape.H * shape.H > 4_000_000 && quick) || (only is not null && !shape.Name.Contains(only, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -76,7 +90,7 @@ public static class ConvKernelBenchmark
             var direct = Time(ConvAlgorithm.Direct);
             var plan = new ConvShape(shape.H, shape.H, outH, outH, shape.K, shape.K, shape.Stride, shape.Stride, shape.Pad, shape.Pad, 1, 1);
             Measurement.Timing? winograd = WinogradConv.IsSupported && WinogradConv.Supports(plan) ? Time(ConvAlgorithm.Winograd) : null;
-            ConvOp.Algorithm = ConvAlgorithm.Auto;
+            var chosen = Time(ConvAlgorithm.Auto);
             string auto = ConvAlgorithmRule.PrefersWinograd(shape.Cin, shape.Cout, plan, batch) ? "winograd"
                 : ConvAlgorithmRule.PrefersDirect(shape.Cin, shape.Cout, plan) ? "direct" : "im2col";
             string wino = winograd is { } t
@@ -84,7 +98,7 @@ public static class ConvKernelBenchmark
                 : $"{"-",11} {"-",11} {"-",15}";
             double flops = 2.0 * batch * shape.Cout * outH * outH * shape.Cin * shape.K * shape.K;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{shape.Name,-28} {shape.Cin,4} {shape.H + "x" + shape.H,6} {shape.Cout,4} {shape.K + "/" + shape.Stride,4} {gemm.Median * 1e3,10:F3} {direct.Median * 1e3,10:F3} {gemm.CpuPerCall * 1e3,14:F3} {direct.CpuPerCall * 1e3,14:F3} {flops / direct.CpuPerCall / 1e9,19:F1} {gemm.CpuPerCall / direct.CpuPerCall,8:F2}x {wino} {auto,8}"));
+                $"{shape.Name,-28} {shape.Cin,4} {shape.H + "x" + shape.H,6} {shape.Cout,4} {shape.K + "/" + shape.Stride,4} {gemm.Median * 1e3,10:F3} {direct.Median * 1e3,10:F3} {gemm.CpuPerCall * 1e3,14:F3} {direct.CpuPerCall * 1e3,14:F3} {flops / direct.CpuPerCall / 1e9,19:F1} {gemm.CpuPerCall / direct.CpuPerCall,8:F2}x {wino} {auto,8} {chosen.CpuPerCall * 1e3,11:F3}"));
         }
 
         output.WriteLine($"load average at end: {LoadAverage()}");

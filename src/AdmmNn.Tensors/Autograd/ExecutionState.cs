@@ -1,4 +1,5 @@
 using AdmmNn.Tensors.Modules;
+using AdmmNn.Tensors.Parallelism;
 
 namespace AdmmNn.Tensors.Autograd;
 
@@ -31,6 +32,12 @@ internal sealed class ExecutionState
     /// <summary>Training mode (batch statistics, dropout active, tape recorded).</summary>
     public bool Training { get; set; }
 
+    /// <summary>
+    /// The pass is the fused evaluation schedule: no backward will read what ops keep for one (e.g. max-pool argmax), so
+    /// they may compute values only. (A backward after such a pass replays it unfused.)
+    /// </summary>
+    public bool ValuesOnly { get; set; }
+
     /// <summary>Random source for dropout masks (seeded by the module for determinism).</summary>
     public Random DropoutRandom { get; set; } = new(0);
 
@@ -56,9 +63,27 @@ internal sealed class ExecutionState
     /// <summary>The gradient buffer of value <paramref name="id"/>, or null when no gradient flows there.</summary>
     public Tensor? Grad(int id) => id >= 0 && NeedsGrad[id] ? Grads[id] : null;
 
-    /// <summary>Makes every owned gradient buffer match its value's shape and zeroes it.</summary>
+    /// <summary>Floats per work item when the gradient buffers are zeroed in parallel.</summary>
+    private const int ClearChunk = 1 << 16;
+
+    // The buffers to zero this step and the running float count before each (reused: no per-step allocation).
+    private Tensor[] _toClear = [];
+    private long[] _clearStarts = [];
+
+    /// <summary>
+    /// Makes every owned gradient buffer match its value's shape and zeroes it. The zeroing (tens of MB per training
+    /// step for resnet18-32 at batch 256, about 3 % of the step on one thread) runs in parallel in fixed chunks.
+    /// </summary>
     public void PrepareGradients()
     {
+        if (_toClear.Length < Values.Length)
+        {
+            _toClear = new Tensor[Values.Length];
+            _clearStarts = new long[Values.Length + 1];
+        }
+
+        int count = 0;
+        long total = 0;
         for (int i = 0; i < Values.Length; i++)
         {
             if (!NeedsGrad[i] || !OwnsGrad[i] || Values[i] is not { } v)
@@ -73,8 +98,30 @@ internal sealed class ExecutionState
             }
             else
             {
-                g.Clear();
+                _toClear[count] = g;
+                _clearStarts[count++] = total;
+                total += g.Size;
             }
         }
+
+        _clearStarts[count] = total;
+        Tensor[] buffers = _toClear;
+        long[] starts = _clearStarts;
+        int chunks = (int)((total + ClearChunk - 1) / ClearChunk);
+        Workers.For(chunks, ClearChunk, (chunk, _) =>
+        {
+            long from = (long)chunk * ClearChunk, to = Math.Min(total, from + ClearChunk);
+            int b = Array.BinarySearch(starts, 0, count + 1, from);
+            b = b >= 0 ? b : ~b - 1;
+            for (; b < count && starts[b] < to; b++)
+            {
+                long lo = Math.Max(from, starts[b]), hi = Math.Min(to, starts[b + 1]);
+                if (hi > lo)
+                {
+                    buffers[b].AsSpan().Slice((int)(lo - starts[b]), (int)(hi - lo)).Clear();
+                }
+            }
+        });
+        Array.Clear(_toClear, 0, count);
     }
 }

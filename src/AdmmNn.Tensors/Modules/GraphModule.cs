@@ -375,6 +375,29 @@ public sealed class GraphModule
         }
     }
 
+    /// <summary>The fused evaluation schedule, step by step.</summary>
+    private void RunEvalSteps(EvalStep[] steps)
+    {
+        foreach (var step in steps)
+        {
+            try
+            {
+                if (step.Chain is { } chain)
+                {
+                    chain.Forward(_state);
+                }
+                else
+                {
+                    step.Op.Forward(_state);
+                }
+            }
+            catch (Exception ex) when (IsShapeFault(ex))
+            {
+                throw CannotRun(step.Op, ex);
+            }
+        }
+    }
+
     private void Execute(bool allowFusion = true)
     {
         if (_needsGradDirty)
@@ -387,23 +410,14 @@ public sealed class GraphModule
         _lastPassFused = false;
         if (allowFusion && !Training && !_inputGradients && EvalSteps is { } steps)
         {
-            foreach (var step in steps)
+            _state.ValuesOnly = true;
+            try
             {
-                try
-                {
-                    if (step.Chain is { } chain)
-                    {
-                        chain.Forward(_state);
-                    }
-                    else
-                    {
-                        step.Op.Forward(_state);
-                    }
-                }
-                catch (Exception ex) when (IsShapeFault(ex))
-                {
-                    throw CannotRun(step.Op, ex);
-                }
+                RunEvalSteps(steps);
+            }
+            finally
+            {
+                _state.ValuesOnly = false;
             }
 
             _lastPassFused = true;

@@ -29,6 +29,21 @@ internal static class ConvAlgorithmRule
     public static bool PrefersDirectWeightGradient(DirectConv.Layout layout) => layout.Cout % 4 == 0 && layout.Positions >= 192;
 
     /// <summary>
+    /// Training: the weight gradient runs on <see cref="DirectWeightGradient"/> (outer products over output channels, no
+    /// column matrix) for k×k kernels (k &gt; 1) whose output channels are a multiple of 64 (docs/engine-kernels.md, "Training").
+    /// </summary>
+    public static bool PrefersOuterProductWeightGradient(DirectConv.Layout layout) =>
+        layout.G.KernelH * layout.G.KernelW > 1 && DirectWeightGradient.Supports(layout);
+
+    /// <summary>
+    /// Training: the forward and the stride-1 input gradient run on <see cref="OuterProductConv"/> (6 positions × 64
+    /// output channels per register tile, no dropped grid positions) for k×k kernels whose output channels are a
+    /// multiple of 64 (docs/engine-kernels.md, "Training").
+    /// </summary>
+    public static bool PrefersOuterProduct(DirectConv.Layout layout) =>
+        layout.G.KernelH * layout.G.KernelW > 1 && OuterProductConv.Supports(layout);
+
+    /// <summary>
     /// Evaluation-mode forwards that run Winograd F(4×4, 3×3) (<see cref="WinogradConv"/>, 3×3 stride 1, rows ≤ 28 wide),
     /// measured with <c>benchmarks -- conv-kernels --batch 256</c> (docs/engine-kernels.md, "Winograd"): 0.66–0.69× the
     /// direct kernel's CPU time at 16→16 28², 32→32 14², 64→64 7²; 1.13–1.63× (slower) for the 1-channel stem.

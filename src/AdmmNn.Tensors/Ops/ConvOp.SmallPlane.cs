@@ -18,6 +18,7 @@ internal sealed partial class ConvOp
 
     // The weights D was last expanded from: D is rebuilt only when they change.
     private readonly WeightSnapshot _denseSource = new();
+    private long _denseStamp = -1;
 
     /// <summary>Whether this convolution runs as one dense product: chosen per shape unless a kernel is forced (Im2Col, Direct).</summary>
     private bool UsesSmallPlane(ConvPlan plan) =>
@@ -31,6 +32,7 @@ internal sealed partial class ConvOp
             _smallPlane = layout = new SmallPlaneConv(plan.G, plan.Cin, plan.Cout);
             _dense = new float[(long)layout.Rows * layout.Columns];
             _denseSource.Forget();
+            _denseStamp = -1;
         }
 
         return layout;
@@ -43,13 +45,20 @@ internal sealed partial class ConvOp
         float[] dense = _dense;
         int weights = plan.Cout * plan.Cin * layout.Taps;
         ReadOnlySpan<float> w = wd.AsSpan(0, weights);
+        if (CanReuseDerived(_denseStamp))
+        {
+            return (layout, dense);
+        }
+
         if (_denseSource.Matches(w))
         {
+            _denseStamp = DerivedStamp;
             return (layout, dense);
         }
 
         Workers.For(plan.Cout, (long)layout.Connections * plan.Cin, threads, (co, _) => layout.Expand(wd, dense, co, 1));
         _denseSource.Remember(w);
+        _denseStamp = DerivedStamp;
         return (layout, dense);
     }
 
@@ -60,18 +69,24 @@ internal sealed partial class ConvOp
         int n = plan.N, rows = layout.Rows, columns = layout.Columns, ohw = plan.OutHW;
         if (bias is not null)
         {
-            for (int i = 0; i < n; i++)
+            // Images in parallel (the bias rows and the epilogue below are each one pass over the whole output; run on
+            // one thread they left the second core idle between the GEMMs of resnet18-32's deep stages).
+            int cout = plan.Cout;
+            Workers.For(n, rows, threads, (i, _) =>
             {
-                for (int co = 0; co < plan.Cout; co++)
+                for (int co = 0; co < cout; co++)
                 {
                     yd.AsSpan(i * rows + co * ohw, ohw).Fill(bias[co]);
                 }
-            }
+            });
         }
 
         Gemm.Multiply(false, true, n, rows, columns, 1f, xd.AsSpan(0, n * columns), columns, dense, columns, bias is null ? 0f : 1f,
             yd.AsSpan(0, n * rows), rows);
-        epilogue.Apply(yd.AsSpan(0, n * rows), 0);
+        if (!epilogue.IsNone)
+        {
+            Workers.For(n, rows, threads, (i, _) => epilogue.Apply(yd.AsSpan(i * rows, rows), i * rows));
+        }
     }
 
     /// <summary>dX += dY·D; dD = dYᵀ·X folded onto the taps into dW; db per channel over the batch in image order.</summary>

@@ -11,6 +11,7 @@ internal sealed partial class ConvOp
 
     /// <summary>The weights <see cref="_winogradWeights"/> were transformed from, so unchanged weights are not transformed again.</summary>
     private readonly WeightSnapshot _winogradSource = new();
+    private long _winogradStamp = -1;
 
     private readonly WorkspacePool _winogradWorkspace = new();
 
@@ -36,11 +37,20 @@ internal sealed partial class ConvOp
         {
             _winograd = layout = new WinogradConv.Layout(plan.G, plan.Cin, plan.Cout);
             _winogradSource.Forget();
+            _winogradStamp = -1;
         }
 
         int weightCount = plan.Cout * plan.Kg;
         ReadOnlySpan<float> weights = wd.AsSpan(0, weightCount);
-        if (!_winogradSource.Matches(weights))
+        if (CanReuseDerived(_winogradStamp))
+        {
+            // Unchanged fused weights: the transform (and its snapshot) already hold them.
+        }
+        else if (_winogradSource.Matches(weights))
+        {
+            _winogradStamp = DerivedStamp;
+        }
+        else
         {
             if (_winogradWeights.Length < layout.PackedWeightFloats)
             {
@@ -49,6 +59,7 @@ internal sealed partial class ConvOp
 
             WinogradConv.TransformWeights(layout, weights, _winogradWeights);
             _winogradSource.Remember(weights);
+            _winogradStamp = DerivedStamp;
         }
 
         // Images are spread evenly over the blocks (256 images of 7² in 22 blocks of 11–12, not 21 of 12 and one of 4),

@@ -73,10 +73,26 @@ internal sealed partial class ConvOp : NodeOp
     /// place of its own (BatchNorm folded in by the caller), the <paramref name="epilogue"/> applied to each output block
     /// while it is in cache, the result written to value <paramref name="outputId"/>.
     /// </summary>
-    internal void ForwardFused(ExecutionState s, float[] weights, float[]? bias, int outputId, ConvEpilogue epilogue)
+    /// <param name="weightsUnchanged">The caller's promise that <paramref name="weights"/> and <paramref name="bias"/> are
+    /// bit for bit those of its previous call (derived weights built then are reused; see ConvOp.FusedWeights.cs).</param>
+    internal void ForwardFused(ExecutionState s, float[] weights, float[]? bias, int outputId, ConvEpilogue epilogue, bool weightsUnchanged = false)
     {
         var x = Input(s, 0);
-        Run(s, x, weights, Plan(x, Input(s, 1)), bias, outputId, epilogue);
+        if (!weightsUnchanged)
+        {
+            _fusedVersion++;
+        }
+
+        _inFusedCall = true;
+        _fusedWeightsUnchanged = weightsUnchanged;
+        try
+        {
+            Run(s, x, weights, Plan(x, Input(s, 1)), bias, outputId, epilogue);
+        }
+        finally
+        {
+            _inFusedCall = false;
+        }
     }
 
     /// <summary>Shape of the output for input <paramref name="x"/> and weight <paramref name="w"/>.</summary>
@@ -115,6 +131,18 @@ internal sealed partial class ConvOp : NodeOp
             return;
         }
 
+        if (UsesOuterProductForward(plan, s.Training))
+        {
+            OuterProductForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
+        if (UsesStridedPointwise(plan, s.Training))
+        {
+            StridedPointwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
         if (UsesDirect(plan))
         {
             DirectForward(plan, xd, wd, bias, yd, epilogue, threads);
@@ -134,10 +162,11 @@ internal sealed partial class ConvOp : NodeOp
             {
                 if (!(direct && pointwise))
                 {
-                    for (int i = 0; i < nc; i++)
-                    {
-                        Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + g * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols);
-                    }
+                    // A single chunk (deep small-plane layers: the whole batch, one GEMM that splits across the threads
+                    // itself) unfolds its images in parallel too, each into its own columns.
+                    int gg = g;
+                    Workers.For(nc, plan.Cg * plan.Kg * (long)ohw, plan.Chunks == 1 ? threads : 1, (i, _) =>
+                        Im2Col.Unfold(xd.AsSpan(((n0 + i) * plan.Cin + gg * plan.Cg) * plan.InHW, plan.Cg * plan.InHW), plan.G, plan.Cg, col, i * ohw, cols));
                 }
 
                 ReadOnlySpan<float> wg = wd.AsSpan(g * plan.CoutG * plan.Kg, plan.CoutG * plan.Kg);
@@ -218,6 +247,19 @@ internal sealed partial class ConvOp : NodeOp
         {
             SmallPlaneBackward(plan, xd, wd, dyd, dx, dw, db, threads);
             return;
+        }
+
+        if (dw is not null && UsesDirectWeightGradient(plan))
+        {
+            // dW and db without columns or per-chunk partials; what is left (dX) runs below.
+            DirectWeightGradientBackward(plan, xd, dyd, dw, db, threads);
+            dw = db = null;
+        }
+
+        if (dx is not null && UsesOuterProductData(plan))
+        {
+            OuterProductBackwardData(plan, TransposedWeights(plan, wd), dyd, dx, threads);
+            dx = null;
         }
 
         if (dx is not null && plan.IsAligned && UsesDirect(plan, transposed: true))
@@ -390,6 +432,8 @@ internal sealed partial class ConvOp : NodeOp
     private DirectConv.Layout? _direct;
     private float[] _directWeights = [];
     private float[] _directBias = [];
+    private long _directStamp = -1;
+    private DirectConv.Layout? _directPackedLayout;
 
     private DirectConv.Layout? _directTransposed;
     private float[] _directWeightsTransposed = [];
@@ -444,7 +488,13 @@ internal sealed partial class ConvOp : NodeOp
             _directBias = new float[layout.Blocks * DirectConv.ChannelBlock];
         }
 
-        DirectConv.PackWeights(layout, wd, bias, _directWeights, _directBias);
+        if (!CanReuseDerived(_directStamp) || !ReferenceEquals(_directPackedLayout, layout))
+        {
+            DirectConv.PackWeights(layout, wd, bias, _directWeights, _directBias);
+            _directStamp = DerivedStamp;
+            _directPackedLayout = layout;
+        }
+
         RunDirect(layout, plan.N, xd, plan.Cin * plan.InHW, _directWeights, _directBias, yd, plan.Cout * plan.OutHW, epilogue, accumulate: false, threads);
     }
 

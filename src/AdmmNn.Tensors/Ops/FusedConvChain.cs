@@ -20,6 +20,11 @@ internal sealed class FusedConvChain
     private readonly NodeOp[] _members;
     private float[] _weights = [];
     private float[] _bias = [];
+    private float[] _parameters = [];
+
+    // The source weights and vectors of the last fused pass (see SameSourceAsLastPass).
+    private readonly WeightSnapshot _weightSource = new();
+    private readonly WeightSnapshot _parameterSource = new();
 
     /// <param name="conv">The convolution.</param>
     /// <param name="norm">The BatchNormalization reading the convolution's output, or null.</param>
@@ -85,16 +90,26 @@ internal sealed class FusedConvChain
 
         float[] weights = w.Data;
         float[]? bias = convBias;
+        float[]? scale = null, beta = null, mean = null, variance = null;
         if (_norm is not null)
         {
-            float[] scale = s.Value(_norm.In[1]).Data, beta = s.Value(_norm.In[2]).Data, mean = s.Value(_norm.In[3]).Data, variance = s.Value(_norm.In[4]).Data;
+            scale = s.Value(_norm.In[1]).Data;
+            beta = s.Value(_norm.In[2]).Data;
+            mean = s.Value(_norm.In[3]).Data;
+            variance = s.Value(_norm.In[4]).Data;
             if (scale.Length != cout || beta.Length != cout || mean.Length != cout || variance.Length != cout)
             {
                 RunUnfused(s);
                 return;
             }
+        }
 
-            (weights, bias) = Fold(w.Data, convBias, scale, beta, mean, variance, _norm.Epsilon);
+        // Unchanged weights and BatchNorm parameters (every evaluation pass between training steps): the folded weights
+        // of the last pass are still right, and the convolution reuses what it derived from them.
+        bool unchanged = SameSourceAsLastPass(w.Data, convBias, scale, beta, mean, variance);
+        if (_norm is not null)
+        {
+            (weights, bias) = unchanged ? (_weights, _bias) : Fold(w.Data, convBias, scale!, beta!, mean!, variance!, _norm.Epsilon);
         }
 
         var (lo, hi) = _activation switch
@@ -103,7 +118,38 @@ internal sealed class FusedConvChain
             ClipOp clip => clip.Bounds(s),
             _ => (float.NegativeInfinity, float.PositiveInfinity),
         };
-        _conv.ForwardFused(s, weights, bias, OutputId, new ConvEpilogue(residual, lo, hi));
+        _conv.ForwardFused(s, weights, bias, OutputId, new ConvEpilogue(residual, lo, hi), unchanged);
+    }
+
+    /// <summary>
+    /// Whether the weights and the bias/BatchNorm vectors are bit for bit those of the last fused pass (then remembered
+    /// for the next). The vectors are gathered into one scratch array, their lengths included, so a bias that appears or
+    /// disappears also counts as a change.
+    /// </summary>
+    private bool SameSourceAsLastPass(float[] w, float[]? convBias, float[]? scale, float[]? beta, float[]? mean, float[]? variance)
+    {
+        int length = 1 + (convBias?.Length ?? 0) + (scale?.Length ?? 0) + (beta?.Length ?? 0) + (mean?.Length ?? 0) + (variance?.Length ?? 0);
+        if (_parameters.Length != length)
+        {
+            _parameters = new float[length];
+        }
+
+        int at = 0;
+        _parameters[at++] = convBias?.Length ?? -1;
+        foreach (float[]? v in (ReadOnlySpan<float[]?>)[convBias, scale, beta, mean, variance])
+        {
+            v?.CopyTo(_parameters, at);
+            at += v?.Length ?? 0;
+        }
+
+        bool same = _weightSource.Matches(w) && _parameterSource.Matches(_parameters);
+        if (!same)
+        {
+            _weightSource.Remember(w);
+            _parameterSource.Remember(_parameters);
+        }
+
+        return same;
     }
 
     /// <summary>Folds inference-mode BatchNorm into the weights and bias (the same float arithmetic as <see cref="BatchNormOp"/>'s a and shift).</summary>

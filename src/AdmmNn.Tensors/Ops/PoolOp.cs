@@ -61,6 +61,14 @@ internal sealed class PoolOp : NodeOp
         int n = x.Shape[0], c = x.Shape[1];
         var y = s.Output(Out[0], [n, c, g.OutH, g.OutW]);
         int inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW;
+        if (_max && s.ValuesOnly && MaxPool3x3Stride2Values.Applies(g))
+        {
+            // Fused evaluation pass: nothing reads the argmax, so the separable value-only kernel runs.
+            float[] xv = x.Data, yv = y.Data;
+            Workers.For(n * c, inPlane, (p, _) => MaxPool3x3Stride2Values.Forward(xv.AsSpan(p * inPlane, inPlane), g, yv.AsSpan(p * outPlane, outPlane)));
+            return;
+        }
+
         if (_max && _argmax.Length < y.Size)
         {
             _argmax = new int[y.Size];

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using AdmmNn.Tensors.Modules;
+using AdmmNn.Tensors.Parallelism;
 
 namespace AdmmNn.Tensors.Optimizers;
 
@@ -40,13 +41,46 @@ public sealed class Sgd : Optimizer
     public override void Step()
     {
         float lr = (float)LearningRate, mu = (float)Momentum, wd = (float)WeightDecay;
-        bool first = StepCount == 0;
-        for (int i = 0; i < Parameters.Count; i++)
+        bool first = StepCount == 0, nesterov = Nesterov;
+        var pieces = Pieces();
+        // Pieces of all parameters in parallel (resnet18's 11 M weights: a memory-bound pass of ~225 MB). Pieces start
+        // at multiples of PieceFloats within a parameter, so every element takes the same vector or tail arithmetic as
+        // in one pass over the parameter: results do not depend on the thread count.
+        Workers.For(pieces.Length, PieceFloats, (i, _) =>
         {
-            Update(Parameters[i].Value.AsSpan(), Parameters[i].Grad.AsSpan(), _velocity[i], lr, mu, wd, Nesterov, first);
-        }
+            var (index, start, length) = pieces[i];
+            var parameter = Parameters[index];
+            Update(parameter.Value.AsSpan().Slice(start, length), parameter.Grad.AsSpan().Slice(start, length), _velocity[index].AsSpan(start, length),
+                lr, mu, wd, nesterov, first);
+        });
 
         StepCount++;
+    }
+
+    /// <summary>Floats per parallel piece of a parameter (a multiple of every vector width).</summary>
+    private const int PieceFloats = 1 << 16;
+
+    private (int Index, int Start, int Length)[]? _pieces;
+
+    /// <summary>The parameters cut into pieces of at most <see cref="PieceFloats"/> (built once: the parameter set is fixed).</summary>
+    private (int Index, int Start, int Length)[] Pieces()
+    {
+        if (_pieces is null)
+        {
+            var pieces = new List<(int, int, int)>();
+            for (int i = 0; i < Parameters.Count; i++)
+            {
+                int size = Parameters[i].Value.Size;
+                for (int start = 0; start < size; start += PieceFloats)
+                {
+                    pieces.Add((i, start, Math.Min(PieceFloats, size - start)));
+                }
+            }
+
+            _pieces = pieces.ToArray();
+        }
+
+        return _pieces;
     }
 
     /// <summary>One pass per parameter, vectorized; the tail uses the same per-element arithmetic.</summary>

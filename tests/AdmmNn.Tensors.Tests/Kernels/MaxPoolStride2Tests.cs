@@ -5,7 +5,7 @@ namespace AdmmNn.Tensors.Tests.Kernels;
 /// <summary>The vectorized stride-2 max pool against the first-maximum scan, on random geometries with ties, NaN and −∞.</summary>
 public sealed class MaxPoolStride2Tests
 {
-    private static (float[] Y, int[] Arg) Scan(float[] x, ConvShape g)
+    internal static (float[] Y, int[] Arg) Scan(float[] x, ConvShape g)
     {
         var y = new float[g.OutH * g.OutW];
         var arg = new int[y.Length];

@@ -228,6 +228,58 @@ public sealed class EvalFusionTests
         Assert.Equal(Gradient(false), Gradient(true));
     }
 
+    /// <summary>
+    /// The fused pass reuses folded, packed, transformed or expanded weights while the weights and BatchNorm vectors stay
+    /// the same; every change between passes (a weight edited in place, a running mean, a training pass, another batch
+    /// size taking another kernel) must reach the output: each pass equals a fresh module built from the current values.
+    /// Shapes for the direct kernel (3×3 stride 2), Winograd (3×3 stride 1, two image blocks), the small-plane product
+    /// (2×2 plane) and im2col + GEMM (1×1).
+    /// </summary>
+    [Theory]
+    [InlineData(24, 16, 8, 16, 3, 1, 1)]
+    [InlineData(5, 3, 9, 8, 3, 2, 1)]
+    [InlineData(6, 4, 2, 6, 3, 1, 1)]
+    [InlineData(4, 5, 6, 7, 1, 2, 0)]
+    public void Reused_derived_weights_follow_every_change(int n, int cin, int h, int cout, int k, int stride, int pad)
+    {
+        var c = new Case(n, cin, h, h, cout, k, stride, pad, 1, 1, false, true, false, "Relu");
+        var r = new Random(n * 31 + h);
+        var (graph, _, _) = Build(c, r);
+        graph.Inputs[0].Dims[0] = -1; // any batch size
+        graph.Outputs[0].Dims[0] = -1;
+        var module = GraphModule.FromGraph(graph);
+        module.Training = false;
+        Tensor Images(int count) => new(RandomFloats(r, count * cin * h * h, -1, 1), [count, cin, h, h]);
+        var x = Images(n);
+        float[] Pass(GraphModule m, Tensor input) => m.Run(new Dictionary<string, Tensor> { ["x"] = input })["a"].ToArray();
+        void ExpectFresh(Tensor input, string after)
+        {
+            var fresh = GraphModule.FromGraph(module.ToGraph());
+            fresh.Training = false;
+            Assert.True(Pass(fresh, input).SequenceEqual(Pass(module, input)), $"{c}: after {after} the fused pass differs from a fresh module's");
+        }
+
+        ExpectFresh(x, "the first pass");
+        float[] first = Pass(module, x);
+        Assert.Equal(first, Pass(module, x));
+
+        module.Parameter("w")!.Value.AsSpan()[1] += 0.25f;
+        ExpectFresh(x, "a weight changed in place");
+
+        module.Buffers["mean"].AsSpan()[0] -= 0.5f;
+        ExpectFresh(x, "a running mean changed");
+
+        module.Parameter("scale")!.Value.AsSpan()[^1] *= 1.5f;
+        ExpectFresh(Images(1), "a BatchNorm scale changed, batch 1");
+        ExpectFresh(x, "back to the full batch");
+
+        module.Training = true;
+        module.Forward(x);
+        module.Parameter("w")!.Value.AsSpan()[0] -= 0.125f;
+        module.Training = false;
+        ExpectFresh(x, "a training pass and a weight change");
+    }
+
     /// <summary>A BatchNorm output that is also a graph output is not fused away (the chain stops before it is needed).</summary>
     [Fact]
     public void Intermediate_graph_outputs_stay_computed()

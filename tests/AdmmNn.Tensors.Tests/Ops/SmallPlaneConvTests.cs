@@ -1,7 +1,6 @@
 using AdmmNn.Tensors.Kernels;
 using AdmmNn.Tensors.Modules;
 using AdmmNn.Tensors.Ops;
-using AdmmNn.Tensors.Parallelism;
 using AdmmNn.Tensors.Tests.Support;
 using AdmmNn.Tensors.Tests.Training;
 
@@ -134,37 +133,19 @@ public sealed class SmallPlaneConvAgreementTests
     private static (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int[] x, int[] w, int stride, double ratio, int threads)
     {
         double savedRatio = ConvOp.SmallPlaneRatio;
-        int savedThreads = Workers.Threads;
         ConvOp.SmallPlaneRatio = ratio;
-        Workers.Threads = threads;
         try
         {
-            var op = new OpGraph("Conv", 3).Random("x", x).Random("w", w).Random("b", [w[0]])
-                .Attr("strides", [stride, stride]).Attr("pads", [1, 1, 1, 1]);
-            var module = GraphModule.FromGraph(op.Graph);
-            module.Training = true;
-            var y = module.Run(new Dictionary<string, Tensor>())["y"];
-            var random = new Random(5);
-            var dy = new Tensor(Enumerable.Range(0, y.Size).Select(_ => random.NextSingle() * 2 - 1).ToArray(), (int[])y.Shape.Clone());
-            module.Backward(new Dictionary<string, Tensor> { ["y"] = dy });
-            return (y.ToArray(), module.Parameter("x")!.Grad.ToArray(), module.Parameter("w")!.Grad.ToArray(), module.Parameter("b")!.Grad.ToArray());
+            return ConvTrainingRun.Run(new OpGraph("Conv", 3).Random("x", x).Random("w", w).Random("b", [w[0]])
+                .Attr("strides", [stride, stride]).Attr("pads", [1, 1, 1, 1]), threads);
         }
         finally
         {
             ConvOp.SmallPlaneRatio = savedRatio;
-            Workers.Threads = savedThreads;
         }
     }
 
-    private static void Close(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = Math.Max(1, expected.Max(Math.Abs));
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * scale, $"{what}[{i}]: im2col {expected[i]} vs small-plane {actual[i]}");
-        }
-    }
+    private static void Close(float[] expected, float[] actual, string what) => ConvTrainingRun.Close(expected, actual, what);
 
     [Theory]
     [InlineData(5, 40, 24, 1, 1)]

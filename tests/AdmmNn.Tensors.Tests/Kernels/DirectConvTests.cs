@@ -9,21 +9,12 @@ namespace AdmmNn.Tensors.Tests.Kernels;
 /// </summary>
 public sealed class DirectConvTests
 {
-    private sealed record Case(int N, int Cin, int Cout, int H, int W, int Kh, int Kw, int Sh, int Sw, int Pt, int Pl, int Pb, int Pr, int Dh, int Dw)
-    {
-        public int OutH => (H + Pt + Pb - Dh * (Kh - 1) - 1) / Sh + 1;
-
-        public int OutW => (W + Pl + Pr - Dw * (Kw - 1) - 1) / Sw + 1;
-
-        public ConvShape Shape => new(H, W, OutH, OutW, Kh, Kw, Sh, Sw, Pt, Pl, Dh, Dw);
-    }
-
-    private static Case RandomCase(Random r)
+    private static ConvCase RandomCase(Random r)
     {
         while (true)
         {
             int kh = r.Next(1, 6), kw = r.Next(1, 4), dh = r.Next(1, 3), dw = r.Next(1, 3);
-            var c = new Case(r.Next(1, 4), r.Next(1, 21), r.Next(1, 22), r.Next(3, 20), r.Next(3, 20), kh, kw, r.Next(1, 4), r.Next(1, 3),
+            var c = new ConvCase(r.Next(1, 4), r.Next(1, 21), r.Next(1, 22), r.Next(3, 20), r.Next(3, 20), kh, kw, r.Next(1, 4), r.Next(1, 3),
                 r.Next(0, kh), r.Next(0, kw), r.Next(0, kh), r.Next(0, kw), dh, dw);
             if (c.OutH > 0 && c.OutW > 0)
             {
@@ -32,10 +23,8 @@ public sealed class DirectConvTests
         }
     }
 
-    private static float[] RandomFloats(Random r, int count) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
-
     /// <summary>Runs the kernel image by image, output blocks split into <paramref name="splits"/> parts (as the op does for small batches).</summary>
-    private static float[] Run(Case c, float[] x, float[] w, float[] bias, ConvEpilogue epilogue, float[]? y = null, bool accumulate = false, int splits = 1)
+    private static float[] Run(ConvCase c, float[] x, float[] w, float[] bias, ConvEpilogue epilogue, float[]? y = null, bool accumulate = false, int splits = 1)
     {
         var layout = new DirectConv.Layout(c.Shape, c.Cin, c.Cout);
         var packed = new float[layout.PackedWeightFloats];
@@ -60,11 +49,6 @@ public sealed class DirectConvTests
         return y;
     }
 
-    private static DTensor Expected(Case c, float[] x, float[] w, float[] bias) =>
-        Reference.Conv(new DTensor(x.Select(v => (double)v).ToArray(), [c.N, c.Cin, c.H, c.W]),
-            new DTensor(w.Select(v => (double)v).ToArray(), [c.Cout, c.Cin, c.Kh, c.Kw]),
-            new DTensor(bias.Select(v => (double)v).ToArray(), [c.Cout]), [c.Sh, c.Sw], [c.Pt, c.Pl, c.Pb, c.Pr], [c.Dh, c.Dw], 1);
-
     private static void AssertClose(DTensor expected, float[] actual, string what)
     {
         Assert.Equal(expected.Size, actual.Length);
@@ -86,8 +70,8 @@ public sealed class DirectConvTests
 
         var r = new Random(seed);
         var c = RandomCase(r);
-        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * c.Kh * c.Kw), bias = RandomFloats(r, c.Cout);
-        AssertClose(Expected(c, x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
+        float[] x = ConvCase.RandomFloats(r, c.N * c.Cin * c.H * c.W), w = ConvCase.RandomFloats(r, c.Cout * c.Cin * c.Kh * c.Kw), bias = ConvCase.RandomFloats(r, c.Cout);
+        AssertClose(c.ReferenceOutput(x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
     }
 
     /// <summary>resnet-small's shapes: 3×3 "same" stride 1 and stride 2 (pad 1) at 16–64 channels, batch 1 and 2.</summary>
@@ -106,9 +90,9 @@ public sealed class DirectConvTests
         }
 
         var r = new Random(cin * 100 + cout + stride);
-        var c = new Case(n, cin, cout, size, size, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
-        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * 9), bias = RandomFloats(r, c.Cout);
-        AssertClose(Expected(c, x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
+        var c = new ConvCase(n, cin, cout, size, size, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
+        float[] x = ConvCase.RandomFloats(r, c.N * c.Cin * c.H * c.W), w = ConvCase.RandomFloats(r, c.Cout * c.Cin * 9), bias = ConvCase.RandomFloats(r, c.Cout);
+        AssertClose(c.ReferenceOutput(x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
     }
 
     /// <summary>Strided shapes whose taps all read phase (0, 0) (1×1 stride 2; 3×1 with dilation 2, stride 2): only that phase is prepared.</summary>
@@ -124,10 +108,10 @@ public sealed class DirectConvTests
         }
 
         var r = new Random(kh * 10 + pad);
-        var c = new Case(n, 13, 10, 29, 35, kh, kw, 2, 2, pad, pad, pad, pad, dilation, dilation);
+        var c = new ConvCase(n, 13, 10, 29, 35, kh, kw, 2, 2, pad, pad, pad, pad, dilation, dilation);
         Assert.True(new DirectConv.Layout(c.Shape, c.Cin, c.Cout).OnePhase);
-        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * kh * kw), bias = RandomFloats(r, c.Cout);
-        AssertClose(Expected(c, x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
+        float[] x = ConvCase.RandomFloats(r, c.N * c.Cin * c.H * c.W), w = ConvCase.RandomFloats(r, c.Cout * c.Cin * kh * kw), bias = ConvCase.RandomFloats(r, c.Cout);
+        AssertClose(c.ReferenceOutput(x, w, bias), Run(c, x, w, bias, ConvEpilogue.None), c.ToString());
     }
 
     /// <summary>The epilogue (residual add, then clamp) and the accumulate mode (y += conv) used by the input gradient.</summary>
@@ -140,10 +124,10 @@ public sealed class DirectConvTests
         }
 
         var r = new Random(42);
-        var c = new Case(2, 5, 11, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
-        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * 9), bias = RandomFloats(r, c.Cout);
-        var conv = Expected(c, x, w, bias);
-        float[] residual = RandomFloats(r, conv.Size);
+        var c = new ConvCase(2, 5, 11, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = ConvCase.RandomFloats(r, c.N * c.Cin * c.H * c.W), w = ConvCase.RandomFloats(r, c.Cout * c.Cin * 9), bias = ConvCase.RandomFloats(r, c.Cout);
+        var conv = c.ReferenceOutput(x, w, bias);
+        float[] residual = ConvCase.RandomFloats(r, conv.Size);
         var fused = Run(c, x, w, bias, new ConvEpilogue(residual, -0.3f, 0.4f));
         AssertClose(new DTensor(conv.V.Select((v, i) => Math.Clamp(v + residual[i], -0.3, 0.4)).ToArray(), conv.S), fused, "residual + clamp");
         float[] start = (float[])residual.Clone();
@@ -169,24 +153,10 @@ public sealed class DirectConvTests
         }
 
         var r = new Random(seed);
-        var c = seed == 21 ? new Case(2, 16, 16, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1) : RandomCase(r);
+        var c = seed == 21 ? new ConvCase(2, 16, 16, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1) : RandomCase(r);
         int outHW = c.OutH * c.OutW, k = c.Cin * c.Kh * c.Kw;
-        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), dy = RandomFloats(r, c.N * c.Cout * outHW);
-        var expected = new double[c.Cout * k];
-        for (int n = 0; n < c.N; n++)
-        for (int co = 0; co < c.Cout; co++)
-        for (int ci = 0; ci < c.Cin; ci++)
-        for (int ki = 0; ki < c.Kh; ki++)
-        for (int kj = 0; kj < c.Kw; kj++)
-        for (int oh = 0; oh < c.OutH; oh++)
-        for (int ow = 0; ow < c.OutW; ow++)
-        {
-            int ih = oh * c.Sh - c.Pt + ki * c.Dh, iw = ow * c.Sw - c.Pl + kj * c.Dw;
-            if (ih >= 0 && ih < c.H && iw >= 0 && iw < c.W)
-            {
-                expected[co * k + (ci * c.Kh + ki) * c.Kw + kj] += (double)dy[(n * c.Cout + co) * outHW + oh * c.OutW + ow] * x[((n * c.Cin + ci) * c.H + ih) * c.W + iw];
-            }
-        }
+        float[] x = ConvCase.RandomFloats(r, c.N * c.Cin * c.H * c.W), dy = ConvCase.RandomFloats(r, c.N * c.Cout * outHW);
+        var expected = c.ReferenceWeightGradient(x, dy);
 
         var layout = new DirectConv.Layout(c.Shape, c.Cin, c.Cout);
         var input = new float[layout.InputFloats];
@@ -214,8 +184,8 @@ public sealed class DirectConvTests
         }
 
         var r = new Random(5);
-        var c = new Case(1, 7, 29, 13, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
-        float[] x = RandomFloats(r, c.N * c.Cin * c.H * c.W), w = RandomFloats(r, c.Cout * c.Cin * 9), bias = RandomFloats(r, c.Cout);
+        var c = new ConvCase(1, 7, 29, 13, 11, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+        float[] x = ConvCase.RandomFloats(r, c.N * c.Cin * c.H * c.W), w = ConvCase.RandomFloats(r, c.Cout * c.Cin * 9), bias = ConvCase.RandomFloats(r, c.Cout);
         float[] whole = Run(c, x, w, bias, ConvEpilogue.None);
         Assert.Equal(whole, Run(c, x, w, bias, ConvEpilogue.None, splits: 2));
         Assert.Equal(whole, Run(c, x, w, bias, ConvEpilogue.None, splits: 4));

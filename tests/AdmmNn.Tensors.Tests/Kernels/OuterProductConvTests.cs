@@ -45,9 +45,7 @@ public sealed class OuterProductConvTests
 
     private static void AssertClose(ConvCase c, float[] x, float[] w, float[] bias, float[] actual)
     {
-        var expected = Reference.Conv(new DTensor(x.Select(v => (double)v).ToArray(), [c.N, c.Cin, c.H, c.W]),
-            new DTensor(w.Select(v => (double)v).ToArray(), [c.Cout, c.Cin, c.Kh, c.Kw]),
-            new DTensor(bias.Select(v => (double)v).ToArray(), [c.Cout]), [c.Sh, c.Sw], [c.Pt, c.Pl, c.Pb, c.Pr], [c.Dh, c.Dw], 1);
+        var expected = c.ReferenceOutput(x, w, bias);
         Assert.Equal(expected.Size, actual.Length);
         double scale = Math.Max(1, expected.V.Max(Math.Abs));
         for (int i = 0; i < actual.Length; i++)

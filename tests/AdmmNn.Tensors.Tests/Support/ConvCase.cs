@@ -13,6 +13,35 @@ internal sealed record ConvCase(int N, int Cin, int Cout, int H, int W, int Kh, 
 
     public DirectConv.Layout Layout => new(Shape, Cin, Cout);
 
+    /// <summary>The double-precision reference output for images <paramref name="x"/>, weights <paramref name="w"/> and <paramref name="bias"/>.</summary>
+    public DTensor ReferenceOutput(float[] x, float[] w, float[] bias) =>
+        Reference.Conv(new DTensor(x.Select(v => (double)v).ToArray(), [N, Cin, H, W]),
+            new DTensor(w.Select(v => (double)v).ToArray(), [Cout, Cin, Kh, Kw]),
+            new DTensor(bias.Select(v => (double)v).ToArray(), [Cout]), [Sh, Sw], [Pt, Pl, Pb, Pr], [Dh, Dw], 1);
+
+    /// <summary>The weight gradient Σ dY ⊗ shifted X in double precision, laid out [Cout, Cin·Kh·Kw], by the plain seven-deep loop.</summary>
+    public double[] ReferenceWeightGradient(float[] x, float[] dy)
+    {
+        int outHW = OutH * OutW, k = Cin * Kh * Kw;
+        var expected = new double[Cout * k];
+        for (int n = 0; n < N; n++)
+        for (int co = 0; co < Cout; co++)
+        for (int ci = 0; ci < Cin; ci++)
+        for (int ki = 0; ki < Kh; ki++)
+        for (int kj = 0; kj < Kw; kj++)
+        for (int oh = 0; oh < OutH; oh++)
+        for (int ow = 0; ow < OutW; ow++)
+        {
+            int ih = oh * Sh - Pt + ki * Dh, iw = ow * Sw - Pl + kj * Dw;
+            if (ih >= 0 && ih < H && iw >= 0 && iw < W)
+            {
+                expected[co * k + (ci * Kh + ki) * Kw + kj] += (double)dy[(n * Cout + co) * outHW + oh * OutW + ow] * x[((n * Cin + ci) * H + ih) * W + iw];
+            }
+        }
+
+        return expected;
+    }
+
     /// <summary>
     /// A random shape with 1 to <paramref name="maxN"/> − 1 images, 1 to <paramref name="maxCin"/> − 1 input channels, 64 or
     /// 128 output channels, kernels 1×1 to 5×4 (more than one tap), strides 1–3 × 1–2, dilation 1–2, asymmetric padding,

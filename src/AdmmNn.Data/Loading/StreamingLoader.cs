@@ -54,9 +54,21 @@ public sealed class StreamingLoader
     /// <summary>The most bytes of batches alive at once: (<see cref="Prefetch"/> + 1) batches of floats.</summary>
     public long BatchMemoryBound => (Prefetch + 1L) * BatchSize * Shape.Size * 4;
 
-    /// <summary>The sample order of <paramref name="epoch"/>.</summary>
+    /// <summary>The sample order of <paramref name="epoch"/>: fixed by (<see cref="Seed"/>, epoch) alone, the same in every process.</summary>
     public int[] Order(int epoch) =>
-        Training ? SplitPlan.Permutation(_split.Count, HashCode.Combine(Seed, epoch)) : Enumerable.Range(0, _split.Count).ToArray();
+        Training ? SplitPlan.Permutation(_split.Count, EpochSeed(Seed, epoch)) : Enumerable.Range(0, _split.Count).ToArray();
+
+    /// <summary>
+    /// The shuffle seed of one epoch. Not <see cref="HashCode.Combine{T1, T2}(T1, T2)"/>: that hash is randomized per
+    /// process, so the same seed gave a different order in every run. SplitMix64's finalizer over (seed, epoch) instead.
+    /// </summary>
+    private static int EpochSeed(int seed, int epoch)
+    {
+        var z = (((ulong)(uint)seed << 32) | (uint)epoch) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)(uint)(z ^ (z >> 31));
+    }
 
     /// <summary>Labels must be below this (0: not checked).</summary>
     public int ClassCount { get; init; }

@@ -49,15 +49,7 @@ public sealed class DirectConvTests
         return y;
     }
 
-    private static void AssertClose(DTensor expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Size, actual.Length);
-        double scale = Math.Max(1, expected.V.Max(Math.Abs));
-        for (int i = 0; i < actual.Length; i++)
-        {
-            Assert.True(Math.Abs(actual[i] - expected.V[i]) <= 1e-4 * scale, $"{what}: element {i}: kernel {actual[i]} vs reference {expected.V[i]}");
-        }
-    }
+    private static void AssertClose(DTensor expected, float[] actual, string what) => KernelAssert.CloseToReference(expected.V, actual, 1e-4, what);
 
     [Theory]
     [MemberData(nameof(RandomSeeds.First), 12, MemberType = typeof(RandomSeeds))]

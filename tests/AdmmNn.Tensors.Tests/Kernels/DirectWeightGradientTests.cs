@@ -54,15 +54,7 @@ public sealed class DirectWeightGradientTests
         return dw;
     }
 
-    private static void AssertClose(double[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = Math.Max(1, expected.Max(Math.Abs));
-        for (int i = 0; i < actual.Length; i++)
-        {
-            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5 * scale, $"{what}: element {i}: kernel {actual[i]} vs reference {expected[i]}");
-        }
-    }
+    private static void AssertClose(double[] expected, float[] actual, string what) => KernelAssert.CloseToReference(expected, actual, 1e-5, what);
 
     [Theory]
     [MemberData(nameof(RandomSeeds.First), 12, MemberType = typeof(RandomSeeds))]

@@ -45,13 +45,7 @@ public sealed class OuterProductConvTests
 
     private static void AssertClose(ConvCase c, float[] x, float[] w, float[] bias, float[] actual)
     {
-        var expected = c.ReferenceOutput(x, w, bias);
-        Assert.Equal(expected.Size, actual.Length);
-        double scale = Math.Max(1, expected.V.Max(Math.Abs));
-        for (int i = 0; i < actual.Length; i++)
-        {
-            Assert.True(Math.Abs(actual[i] - expected.V[i]) <= 1e-5 * scale, $"{c}: element {i}: kernel {actual[i]} vs reference {expected.V[i]}");
-        }
+        KernelAssert.CloseToReference(c.ReferenceOutput(x, w, bias).V, actual, 1e-5, c.ToString());
     }
 
     [Theory]

@@ -28,13 +28,6 @@ public static class ConvTrainingRun
     }
 
     /// <summary>Asserts every element within 1e-4 of the largest magnitude (at least 1).</summary>
-    public static void Close(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = Math.Max(1, expected.Max(Math.Abs));
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * scale, $"{what}[{i}]: expected {expected[i]} vs {actual[i]}");
-        }
-    }
+    public static void Close(float[] expected, float[] actual, string what) =>
+        KernelAssert.CloseToReference(Array.ConvertAll(expected, v => (double)v), actual, 1e-4, what);
 }

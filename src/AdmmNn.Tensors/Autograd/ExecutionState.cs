@@ -66,9 +66,9 @@ internal sealed class ExecutionState
     /// <summary>Floats per work item when the gradient buffers are zeroed in parallel.</summary>
     private const int ClearChunk = 1 << 16;
 
-    // The buffers to zero this step and the running float count before each (reused: no per-step allocation).
+    // The buffers to zero this step and their pieces (both reused: no per-step allocation).
     private Tensor[] _toClear = [];
-    private long[] _clearStarts = [];
+    private readonly BufferPieces _clearPieces = new(ClearChunk);
 
     /// <summary>
     /// Makes every owned gradient buffer match its value's shape and zeroes it. The zeroing (tens of MB per training
@@ -79,11 +79,10 @@ internal sealed class ExecutionState
         if (_toClear.Length < Values.Length)
         {
             _toClear = new Tensor[Values.Length];
-            _clearStarts = new long[Values.Length + 1];
         }
 
+        _clearPieces.Clear();
         int count = 0;
-        long total = 0;
         for (int i = 0; i < Values.Length; i++)
         {
             if (!NeedsGrad[i] || !OwnsGrad[i] || Values[i] is not { } v)
@@ -99,28 +98,16 @@ internal sealed class ExecutionState
             else
             {
                 _toClear[count] = g;
-                _clearStarts[count++] = total;
-                total += g.Size;
+                _clearPieces.Add(count++, g.Size);
             }
         }
 
-        _clearStarts[count] = total;
         Tensor[] buffers = _toClear;
-        long[] starts = _clearStarts;
-        int chunks = (int)((total + ClearChunk - 1) / ClearChunk);
-        Workers.For(chunks, ClearChunk, (chunk, _) =>
+        BufferPieces pieces = _clearPieces;
+        Workers.For(pieces.Count, ClearChunk, (i, _) =>
         {
-            long from = (long)chunk * ClearChunk, to = Math.Min(total, from + ClearChunk);
-            int b = Array.BinarySearch(starts, 0, count + 1, from);
-            b = b >= 0 ? b : ~b - 1;
-            for (; b < count && starts[b] < to; b++)
-            {
-                long lo = Math.Max(from, starts[b]), hi = Math.Min(to, starts[b + 1]);
-                if (hi > lo)
-                {
-                    buffers[b].AsSpan().Slice((int)(lo - starts[b]), (int)(hi - lo)).Clear();
-                }
-            }
+            var (buffer, start, length) = pieces[i];
+            buffers[buffer].AsSpan().Slice(start, length).Clear();
         });
         Array.Clear(_toClear, 0, count);
     }

@@ -43,10 +43,9 @@ public sealed class Sgd : Optimizer
         float lr = (float)LearningRate, mu = (float)Momentum, wd = (float)WeightDecay;
         bool first = StepCount == 0, nesterov = Nesterov;
         var pieces = Pieces();
-        // Pieces of all parameters in parallel (resnet18's 11 M weights: a memory-bound pass of ~225 MB). Pieces start
-        // at multiples of PieceFloats within a parameter, so every element takes the same vector or tail arithmetic as
-        // in one pass over the parameter: results do not depend on the thread count.
-        Workers.For(pieces.Length, PieceFloats, (i, _) =>
+        // Pieces of all parameters in parallel (resnet18's 11 M weights: a memory-bound pass of ~225 MB); BufferPieces says
+        // why the results do not depend on the thread count.
+        Workers.For(pieces.Count, PieceFloats, (i, _) =>
         {
             var (index, start, length) = pieces[i];
             var parameter = Parameters[index];
@@ -60,24 +59,18 @@ public sealed class Sgd : Optimizer
     /// <summary>Floats per parallel piece of a parameter (a multiple of every vector width).</summary>
     private const int PieceFloats = 1 << 16;
 
-    private (int Index, int Start, int Length)[]? _pieces;
+    private BufferPieces? _pieces;
 
     /// <summary>The parameters cut into pieces of at most <see cref="PieceFloats"/> (built once: the parameter set is fixed).</summary>
-    private (int Index, int Start, int Length)[] Pieces()
+    private BufferPieces Pieces()
     {
         if (_pieces is null)
         {
-            var pieces = new List<(int, int, int)>();
+            _pieces = new BufferPieces(PieceFloats);
             for (int i = 0; i < Parameters.Count; i++)
             {
-                int size = Parameters[i].Value.Size;
-                for (int start = 0; start < size; start += PieceFloats)
-                {
-                    pieces.Add((i, start, Math.Min(PieceFloats, size - start)));
-                }
+                _pieces.Add(i, Parameters[i].Value.Size);
             }
-
-            _pieces = pieces.ToArray();
         }
 
         return _pieces;

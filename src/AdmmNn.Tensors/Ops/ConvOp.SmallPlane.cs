@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using AdmmNn.Tensors.Kernels;
 using AdmmNn.Tensors.Parallelism;
 
@@ -112,16 +111,7 @@ internal sealed partial class ConvOp
 
         if (db is not null)
         {
-            Workers.For(cout, (long)n * ohw, threads, (co, _) =>
-            {
-                float sum = 0f;
-                for (int i = 0; i < n; i++)
-                {
-                    sum += TensorPrimitives.Sum(dyd.AsSpan((i * cout + co) * ohw, ohw));
-                }
-
-                db[co] += sum;
-            });
+            Workers.For(cout, (long)n * ohw, threads, (co, _) => db[co] += BiasGradient(dyd, n, cout, ohw, co));
         }
     }
 }

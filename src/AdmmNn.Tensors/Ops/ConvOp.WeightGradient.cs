@@ -73,14 +73,23 @@ internal sealed partial class ConvOp
 
             if (db is not null)
             {
-                float sum = 0f;
-                for (int i = 0; i < n; i++)
-                {
-                    sum += TensorPrimitives.Sum(dyd.AsSpan((i * cout + co) * ohw, ohw));
-                }
-
-                db[co] += sum;
+                db[co] += BiasGradient(dyd, n, cout, ohw, co);
             }
         });
+    }
+
+    /// <summary>
+    /// Channel <paramref name="co"/>'s bias gradient: the sum of its dY plane over the images, image by image in order (a fixed
+    /// order: the same bits for any thread count).
+    /// </summary>
+    private static float BiasGradient(float[] dyd, int n, int cout, int ohw, int co)
+    {
+        float sum = 0f;
+        for (int i = 0; i < n; i++)
+        {
+            sum += TensorPrimitives.Sum(dyd.AsSpan((i * cout + co) * ohw, ohw));
+        }
+
+        return sum;
     }
 }

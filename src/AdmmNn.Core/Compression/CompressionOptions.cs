@@ -36,6 +36,12 @@ public sealed class CompressionOptions
     /// <summary>Where each split came from (train, val, test → a phrase), copied into the result's <c>splits</c>.</summary>
     public IReadOnlyDictionary<string, string>? SplitOrigins { get; set; }
 
+    /// <summary>
+    /// The model <c>schedule.distillation.teacher</c> names, loaded; required when the policy names one (the compressor
+    /// checks that it is the same file, takes the student's input shape and gives its class count).
+    /// </summary>
+    public DistillationTeacher? Teacher { get; set; }
+
     /// <summary>Input shape of one sample (NCHW without N), e.g. [1,28,28]; used for MAC counts.</summary>
     public int[] SampleShape { get; set; } = [1, 28, 28];
 }

@@ -73,10 +73,9 @@ public sealed class Compressor
         var module = GraphModule.FromGraph(graph);
         var layers = _binding.BindLayers(module);
         var biases = _binding.BindBiases(module, layers);
-        // The teacher is the input model as given (also when resuming), so its logits are computed once, up front.
-        var teacherLogits = _policy.Schedule.Distillation is null
-            ? null
-            : data.TrainLogits(GraphModule.FromGraph(graph));
+        // The teacher is the policy's teacher model or the input model as given (also when resuming), so its logits are
+        // computed once, up front.
+        var teacherLogits = _policy.Schedule.Distillation is null ? null : TeacherLogits(graph, data, options);
         var phases = PhasePlan.For(_policy.Schedule, options.Method);
         var hook = new ConstraintHook(layers);
         var fingerprint = CheckpointState.Fingerprint(_policy, options.Method, seed, module);
@@ -118,6 +117,44 @@ public sealed class Compressor
         data.DescribeSplits(result.Splits, options.SplitOrigins);
         return new CompressionOutcome(compressed, result, g => data.EvaluateTest(GraphModule.FromGraph(g)).Accuracy);
     }
+
+    /// <summary>
+    /// The soft targets: the logits of <c>schedule.distillation.teacher</c> on the training set (with its own preprocessing),
+    /// or of the input model when the policy names no teacher. A teacher whose input shape or class count differs from the
+    /// student's is a <see cref="PolicyException"/> naming the field and the file.
+    /// </summary>
+    private float[] TeacherLogits(ModelGraph input, TrainingData data, CompressionOptions options)
+    {
+        var path = _policy.Schedule.Distillation!.Teacher;
+        if (path is null) return data.TrainLogits(GraphModule.FromGraph(input));
+        const string Field = "schedule.distillation.teacher";
+        var teacher = options.Teacher ?? throw _policy.Error(Field, $"names '{path}', but the run was given no teacher model (CompressionOptions.Teacher)");
+        if (!string.Equals(Path.GetFullPath(teacher.Path), Path.GetFullPath(path), StringComparison.Ordinal))
+            throw _policy.Error(Field, $"names '{path}', but the run was given '{teacher.Path}'");
+        if (teacher.Graph.Inputs is [{ Dims: var dims }, ..] && dims.Length == data.SampleShape.Length + 1 && dims.Skip(1).All(d => d > 0)
+            && !dims.Skip(1).SequenceEqual(data.SampleShape.Select(d => (long)d)))
+            throw _policy.Error(Field, $"'{teacher.Path}' takes inputs of shape [{string.Join(",", dims.Skip(1))}], the student [{string.Join(",", data.SampleShape)}]");
+        if (!SameGeometry(teacher.Preprocessing, data.Augmentation))
+            throw _policy.Error(Field, $"'{teacher.Path}' records another image geometry (color, resize, crop) than the run's: {teacher.Preprocessing.ToJson()} against {data.Augmentation.ToJson()}");
+        var studentClasses = Evaluator.Logits(GraphModule.FromGraph(input), data.MonitorImages, Math.Min(1, data.MonitorCount), data.SampleShape, 1).Length;
+        float[] logits;
+        try
+        {
+            logits = data.TrainLogits(GraphModule.FromGraph(teacher.Graph), teacher.Preprocessing);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            throw _policy.Error(Field, $"'{teacher.Path}' cannot run on the student's inputs: {ex.Message}");
+        }
+        var teacherClasses = data.TrainCount == 0 ? 0 : logits.Length / data.TrainCount;
+        if (data.MonitorCount > 0 && teacherClasses != studentClasses)
+            throw _policy.Error(Field, $"'{teacher.Path}' gives {teacherClasses} class scores per image, the student {studentClasses}");
+        return logits;
+    }
+
+    /// <summary>Whether two preprocessings give images of the same size and colors (scaling and normalization may differ).</summary>
+    private static bool SameGeometry(ImagePreprocessing a, ImagePreprocessing b) =>
+        a.Color == b.Color && a.Resize == b.Resize && a.CenterCrop == b.CenterCrop;
 
     /// <summary>What every phase of one run shares.</summary>
     private sealed record PhaseRun(GraphModule Module, List<LayerState> Layers, ConstraintHook Hook, TrainingData Data, float[]? TeacherLogits,

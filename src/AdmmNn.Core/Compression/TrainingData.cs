@@ -22,6 +22,7 @@ internal sealed class TrainingData
     /// <summary>Samples per streamed evaluation batch; the same as the compressor's evaluation batch, so streamed sums match.</summary>
     private readonly int _evaluationBatch;
     private readonly float[]? _trainImages;
+    private readonly LabeledImageSet? _trainSet;
     private readonly int[]? _trainLabels;
     private readonly float[]? _testImages;
     private readonly int[]? _testLabels;
@@ -34,6 +35,7 @@ internal sealed class TrainingData
     {
         _evaluationBatch = evaluationBatch;
         SampleShape = [train.Channels, train.Height, train.Width];
+        _trainSet = train;
         _trainImages = train.ToFloatImages();
         _trainLabels = train.LabelsAsInt();
         _testImages = test.ToFloatImages();
@@ -154,12 +156,21 @@ internal sealed class TrainingData
         ? Evaluator.Evaluate(module, _testImages!, _testLabels!, SampleShape, _evaluationBatch)
         : Evaluator.Evaluate(module, _testLoader.Stream(Identity(TestCount), 0, _testLoader.BatchCount, null).Select(ToTensorBatch));
 
-    /// <summary>The logits of every training sample in stored order (distillation's teacher), [TrainCount, classes].</summary>
-    public float[] TrainLogits(GraphModule module)
+    /// <summary>
+    /// The logits of every training sample in stored order (distillation's teacher), [TrainCount, classes], with the
+    /// samples scaled and normalized as <paramref name="preprocessing"/> says (null: as the run's own samples; its geometry
+    /// must be the run's), never augmented.
+    /// </summary>
+    public float[] TrainLogits(GraphModule module, ImagePreprocessing? preprocessing = null)
     {
-        if (_trainLoader is null) return Evaluator.Logits(module, _trainImages!, TrainCount, SampleShape, _evaluationBatch);
+        var own = preprocessing is null || preprocessing.Equals(Augmentation);
+        if (_trainLoader is null)
+        {
+            var images = own ? _trainImages! : _trainSet!.WithPreprocessing(preprocessing!).ToFloatImages();
+            return Evaluator.Logits(module, images, TrainCount, SampleShape, _evaluationBatch);
+        }
         float[] logits = [];
-        var loader = new StreamingLoader(_trainSplit!, Augmentation, _shape, _evaluationBatch, _trainLoader.Seed) { ClassCount = _trainLoader.ClassCount };
+        var loader = new StreamingLoader(_trainSplit!, own ? Augmentation : preprocessing!, _shape, _evaluationBatch, _trainLoader.Seed) { ClassCount = _trainLoader.ClassCount };
         foreach (var batch in loader.Stream(Identity(TrainCount), 0, loader.BatchCount, null))
         {
             var part = Evaluator.Logits(module, batch.Images, batch.Count, SampleShape, _evaluationBatch);

@@ -1,9 +1,10 @@
 namespace AdmmNn.Core.Policy;
 
 /// <summary>
-/// Optional <c>schedule.distillation</c>: every phase trains against the input model's own predictions as well as the
-/// labels (Hinton et al. 2015). The dense model is the best description of the function the compressed one should keep,
-/// and its soft targets carry more than the labels do — which matters most once few weights are left.
+/// Optional <c>schedule.distillation</c>: every phase trains against a teacher's predictions as well as the labels (Hinton
+/// et al. 2015). The teacher is the input model unless <see cref="Teacher"/> names another one: the dense model is the best
+/// description of the function the compressed one should keep, and a stronger model (a larger network trained longer)
+/// gives better soft targets still; they carry more than the labels do — which matters most once few weights are left.
 /// </summary>
 public sealed record DistillationSettings
 {
@@ -12,4 +13,10 @@ public sealed record DistillationSettings
 
     /// <summary>T: softmax temperature of both teacher and student in the soft term.</summary>
     public double Temperature { get; init; } = 4;
+
+    /// <summary>
+    /// The teacher model file (the policy's <c>teacher</c>, resolved against the policy file's folder), or null for the
+    /// input model. It must take the student's input shape and give its class count.
+    /// </summary>
+    public string? Teacher { get; init; }
 }

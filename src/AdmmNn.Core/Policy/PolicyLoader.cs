@@ -255,13 +255,25 @@ public static class PolicyLoader
 
         private DistillationSettings ReadDistillation(JsonElement e, string path)
         {
-            Object(e, path, "weight", "temperature");
+            Object(e, path, "weight", "temperature", "teacher");
             var d = new DistillationSettings();
             return new DistillationSettings
             {
                 Weight = Number(e, path, "weight", d.Weight, v => v >= 0 && v <= 1, "in [0,1]"),
                 Temperature = Number(e, path, "temperature", d.Temperature, v => v > 0 && v <= 100, "in (0,100]"),
+                Teacher = TryGet(e, "teacher", out _) ? ReadTeacherPath(e, path) : null,
             };
+        }
+
+        /// <summary>The teacher model's path, resolved against the policy file's folder; the file must exist.</summary>
+        private string ReadTeacherPath(JsonElement e, string path)
+        {
+            var text = String(e, path, "teacher", "");
+            var p = Join(path, "teacher");
+            if (text.Trim().Length == 0) throw Fail(p, "must name a model file (a path relative to the policy file), got an empty string");
+            var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? ".", text));
+            if (!File.Exists(resolved)) throw Fail(p, $"model file '{resolved}' not found (a relative path is relative to the policy file's folder)");
+            return resolved;
         }
 
         private RhoSchedule ReadRho(JsonElement e, string path, RhoSchedule fallback)

@@ -105,6 +105,33 @@ public sealed class PolicyLoaderTests
         Assert.Null(PolicyLoader.Parse(Valid).Schedule.Distillation);
     }
 
+    [Fact]
+    public void A_teacher_path_is_resolved_against_the_policy_files_folder()
+    {
+        using var temp = new AdmmNn.TestUtilities.TempDirectory();
+        var teacher = temp.WriteFile(System.IO.Path.Combine("models", "teacher.onnx"), "not read by the parser");
+        var policyFile = temp.Combine("policies", "p.json");
+        var json = Training.Replace("\"temperature\": 4", "\"temperature\": 4, \"teacher\": \"../models/teacher.onnx\"");
+
+        Assert.Equal(System.IO.Path.GetFullPath(teacher), PolicyLoader.Parse(json, policyFile).Schedule.Distillation!.Teacher);
+        Assert.Null(PolicyLoader.Parse(Training).Schedule.Distillation!.Teacher); // none: the input model teaches
+    }
+
+    [Theory]
+    [InlineData("\"../models/nonesuch.onnx\"", "schedule.distillation.teacher model file '", "nonesuch.onnx' not found (a relative path is relative to the policy file's folder)")]
+    [InlineData("\"  \"", "schedule.distillation.teacher must name a model file", "got an empty string")]
+    [InlineData("3", "schedule.distillation.teacher must be a string, got number", "")]
+    public void A_bad_teacher_is_an_error_naming_the_field_and_the_file(string value, string start, string end)
+    {
+        using var temp = new AdmmNn.TestUtilities.TempDirectory();
+        var policyFile = temp.Combine("policies", "p.json");
+        var json = Training.Replace("\"temperature\": 4", $"\"temperature\": 4, \"teacher\": {value}");
+
+        var ex = Assert.Throws<PolicyException>(() => PolicyLoader.Parse(json, policyFile));
+        Assert.StartsWith($"{policyFile}:6: {start}", ex.Message);
+        Assert.Contains(end, ex.Message);
+    }
+
     private const string PhaseRho = """
         {
           "layers": [

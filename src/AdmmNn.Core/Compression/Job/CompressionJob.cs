@@ -60,6 +60,7 @@ public static class CompressionJob
             Progress = request.Progress,
             Validation = data?.Validation,
             SplitOrigins = streamed?.Origins ?? data!.Origins,
+            Teacher = LoadTeacher(request, policy, preprocessing),
         };
         var compressor = new Compressor(policy, request.Plugins.CreateConstraintKinds());
         var outcome = streamed is null
@@ -118,6 +119,29 @@ public static class CompressionJob
         {
             throw DiagnosticException.Error(DiagnosticCodes.Model, WithoutPrefix(ex.Message, request.ModelPath), request.ModelPath, inner: ex);
         }
+    }
+
+    /// <summary>
+    /// The model <c>schedule.distillation.teacher</c> names (null when there is none), with its own recorded preprocessing
+    /// (else the run's); an unreadable file is a policy error naming the field and the file.
+    /// </summary>
+    private static DistillationTeacher? LoadTeacher(CompressionRequest request, CompressionPolicy policy, AdmmNn.Runtime.Preprocessing.ImagePreprocessing runPreprocessing)
+    {
+        if (policy.Schedule.Distillation?.Teacher is not { } path) return null;
+        ModelGraph graph;
+        try
+        {
+            graph = request.Plugins.Models.Load(path);
+        }
+        catch (Exception ex) when (ex is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            throw policy.Error("schedule.distillation.teacher", $"'{path}' cannot be loaded: {WithoutPrefix(ex.Message, path)}");
+        }
+        var preprocessing = graph.Metadata.ContainsKey(AdmmNn.Runtime.Preprocessing.ImagePreprocessing.MetadataKey)
+            ? RecordedPreprocessing.Of(graph, path)
+            : runPreprocessing;
+        request.Log?.Invoke($"distillation teacher: {path}");
+        return new DistillationTeacher(graph, path, preprocessing);
     }
 
     /// <summary>

@@ -202,6 +202,38 @@ public sealed class CompressCommandTests : IDisposable
         return new HardwareRun(result.RootElement.Clone(), model.Metadata, weights);
     }
 
+    /// <summary>The test policy with distillation from <paramref name="teacher"/> (a path as written in the policy).</summary>
+    private string TeacherPolicy(string teacher) => _temp.WriteFile(Path.Combine("policies", "teacher.json"), File.ReadAllText(Policy())
+        .Replace("\"finetune\": { \"epochs\": 0 }", $"\"finetune\": {{ \"epochs\": 0 }},\n    \"distillation\": {{ \"weight\": 0.8, \"teacher\": \"{teacher}\" }}"));
+
+    [Fact]
+    public void A_missing_or_misfit_teacher_exits_2_naming_the_field_and_the_file_and_writes_nothing()
+    {
+        var missing = CliRun.Of("compress", LeNet, "--policy", TeacherPolicy("../models/nonesuch.onnx"), "--out", _temp.Combine("m", "c.onnx"));
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("schedule.distillation.teacher model file '", missing.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_temp.Path, "models", "nonesuch.onnx") + "' not found", missing.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_temp.Combine("m")) && Directory.EnumerateFileSystemEntries(_temp.Combine("m")).Any());
+
+        // A LeNet-5 with 7 outputs: it loads, but cannot teach a 10-class student.
+        var onnx = new AdmmNn.Plugins.Onnx.OnnxFormat();
+        var seven = onnx.FromBytes(File.ReadAllBytes(LeNet));
+        foreach (var (name, dims) in new[] { ("fc2.weight", new long[] { 7, 500 }), ("fc2.bias", new long[] { 7 }) })
+        {
+            var t = seven.Initializer(name)!;
+            t.Floats = t.Floats![..(int)dims.Aggregate(1L, (a, d) => a * d)];
+            t.Dims = dims;
+        }
+        seven.Outputs[0] = seven.Outputs[0] with { Dims = [.. seven.Outputs[0].Dims[..^1], 7] };
+        var sevenPath = _temp.WriteFile(Path.Combine("models", "seven.onnx"), onnx.ToBytes(seven));
+        var misfit = CliRun.Of("compress", LeNet, "--policy", TeacherPolicy("../models/seven.onnx"), "--out", _temp.Combine("s", "c.onnx"));
+
+        Assert.Equal(2, misfit.ExitCode);
+        Assert.Contains($"schedule.distillation.teacher '{sevenPath}' gives 7 class scores per image, the student 10", misfit.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("s", "c.onnx")));
+    }
+
     [Fact]
     public void Zero_threads_is_a_user_error()
     {

@@ -60,14 +60,16 @@ public sealed class DistillationTeacherTests : IDisposable
         return g;
     }
 
-    private static double ShareOfClass(ModelGraph model)
+    /// <summary>The class each of the first 200 test images gets.</summary>
+    private static int[] Predictions(ModelGraph model)
     {
         var test = TestData.FashionMnistTestSample(200);
         var logits = Evaluator.Logits(GraphModule.FromGraph(model), test.ToFloatImages(), test.Count, [1, 28, 28], 100);
         var classes = logits.Length / test.Count;
-        var hits = Enumerable.Range(0, test.Count).Count(i => ArgMax(logits.AsSpan(i * classes, classes)) == Class);
-        return (double)hits / test.Count;
+        return Enumerable.Range(0, test.Count).Select(i => ArgMax(logits.AsSpan(i * classes, classes))).ToArray();
     }
+
+    private static double ShareOfClass(ModelGraph model) => Predictions(model).Count(c => c == Class) / 200.0;
 
     private static int ArgMax(ReadOnlySpan<float> row)
     {
@@ -91,6 +93,36 @@ public sealed class DistillationTeacherTests : IDisposable
         var inputShare = ShareOfClass(fromInput);
         Assert.True(biasedShare > 0.9, $"student of the class-{Class} teacher predicts class {Class} on {biasedShare:P0} of the test images");
         Assert.True(inputShare < 0.5, $"student of the input model predicts class {Class} on {inputShare:P0} of the test images");
+    }
+
+    /// <summary>
+    /// The input model for raw pixels 0..255 (conv1's weights / 255) and the preprocessing it would record ("divide by 1"):
+    /// fed that way its logits equal the input model's up to rounding; fed the student's 0..1 pixels they would not.
+    /// </summary>
+    internal static (ModelGraph Graph, ImagePreprocessing Preprocessing) RawPixelTeacher(ModelGraph model)
+    {
+        var conv1 = model.Initializer("conv1.weight")!.Floats!;
+        for (var i = 0; i < conv1.Length; i++) conv1[i] /= 255f;
+        return (model, ImagePreprocessing.Default with { DivideBy = 1 });
+    }
+
+    /// <summary>Largest |a − b| over the largest |a|.</summary>
+    internal static double RelativeDifference(float[] a, float[] b) =>
+        a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max() / a.Max(v => Math.Abs((double)v));
+
+    [Fact]
+    public void The_teachers_logits_come_from_the_images_scaled_as_it_records_not_as_the_student()
+    {
+        var data = TrainingData.Create(Policy(namedTeacher: false), TestData.FashionMnistTrainSample(256), TestData.FashionMnistTestSample(200), null, 500);
+        var (raw, preprocessing) = RawPixelTeacher(Student());
+
+        var student = data.TrainLogits(GraphModule.FromGraph(Student()));
+        var own = data.TrainLogits(GraphModule.FromGraph(raw), preprocessing);
+        var misfed = data.TrainLogits(GraphModule.FromGraph(raw));
+
+        Assert.Equal(256 * 10, own.Length);
+        Assert.True(RelativeDifference(student, own) < 1e-4, $"with its own scaling: {RelativeDifference(student, own)}");
+        Assert.True(RelativeDifference(student, misfed) > 0.1, $"fed the student's scaling: {RelativeDifference(student, misfed)}");
     }
 
     [Fact]

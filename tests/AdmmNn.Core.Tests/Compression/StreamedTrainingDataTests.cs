@@ -47,6 +47,21 @@ public sealed class StreamedTrainingDataTests
         Assert.Equal(1_234, reads.Distinct().Count());
     }
 
+    [Fact]
+    public void Streamed_teacher_logits_take_the_teachers_own_scaling()
+    {
+        var (data, _) = Create(700);
+        var (raw, preprocessing) = DistillationTeacherTests.RawPixelTeacher(Tensors.Models.ModelZoo.Create("lenet5", 2));
+
+        var student = data.TrainLogits(Tensors.Modules.GraphModule.FromGraph(Tensors.Models.ModelZoo.Create("lenet5", 2)));
+        var own = data.TrainLogits(Tensors.Modules.GraphModule.FromGraph(raw), preprocessing);
+        var misfed = data.TrainLogits(Tensors.Modules.GraphModule.FromGraph(raw));
+
+        Assert.Equal(700 * 10, own.Length);
+        Assert.True(DistillationTeacherTests.RelativeDifference(student, own) < 1e-4);
+        Assert.True(DistillationTeacherTests.RelativeDifference(student, misfed) > 0.1);
+    }
+
     private static (TrainingData Data, System.Collections.Concurrent.ConcurrentBag<int> Reads) Create(int trainCount, int testCount = 200)
     {
         var reads = new System.Collections.Concurrent.ConcurrentBag<int>();

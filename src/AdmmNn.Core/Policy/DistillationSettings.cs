@@ -2,9 +2,10 @@ namespace AdmmNn.Core.Policy;
 
 /// <summary>
 /// Optional <c>schedule.distillation</c>: every phase trains against a teacher's predictions as well as the labels (Hinton
-/// et al. 2015). The teacher is the input model unless <see cref="Teacher"/> names another one: the dense model is the best
-/// description of the function the compressed one should keep, and a stronger model (a larger network trained longer)
-/// gives better soft targets still; they carry more than the labels do — which matters most once few weights are left.
+/// et al. 2015). The teacher is the input model unless <see cref="Teacher"/> names another one (e.g. a larger network
+/// trained longer): the dense model is the best description of the function the compressed one should keep, and its soft
+/// targets carry more than the labels do — which matters most once few weights are left. (On LeNet-5 at 300× a stronger
+/// teacher did not beat the input model: docs/policy.md.)
 /// </summary>
 public sealed record DistillationSettings
 {

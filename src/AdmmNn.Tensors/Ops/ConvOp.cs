@@ -125,6 +125,12 @@ internal sealed partial class ConvOp : NodeOp
             return;
         }
 
+        if (UsesSingleChannel(plan, s.Training))
+        {
+            SingleChannelForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
         if (UsesWinograd(plan, s.Training))
         {
             WinogradForward(plan, xd, wd, bias, yd, epilogue, threads);

@@ -232,10 +232,14 @@ internal static class WinogradConv
             bool clamp = !float.IsNegativeInfinity(epilogue.Min) || !float.IsPositiveInfinity(epilogue.Max);
             fixed (float* yp = y, rp = residual)
             {
-                for (int co = 0; co < cout; co++)
+                for (int i = 0; i < images; i++)
                 {
-                    TransformOutput(layout, mp, co, images, yp, rp is null ? null : rp + yOffset,
-                        bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max);
+                    for (int co = 0; co < cout; co++)
+                    {
+                        int plane = (i * cout + co) * outPlane;
+                        TransformOutput(layout, mp, co, i * tilesPerImage, yp + plane, rp is null ? null : rp + yOffset + plane,
+                            bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max);
+                    }
                 }
             }
         }
@@ -487,22 +491,16 @@ internal static class WinogradConv
     }
 
     /// <summary>
-    /// A^T M A for every tile of output channel <paramref name="co"/> of the block's <paramref name="images"/> images into
-    /// their output planes (<paramref name="y"/> and <paramref name="residual"/> point at the block's first image), with
-    /// the evaluation epilogue in registers: + bias, + residual (when not null), clamp to [lo, hi] (when
-    /// <paramref name="clamp"/>), in that order, as <see cref="ConvEpilogue.Apply"/>. Tile rows are consecutive in the
-    /// products (and so are images), so one 16-lane load covers ⌊16 / tiles per row⌋ tile rows (2 of a 28² plane, 4 of
-    /// 14², 8 of 7²: four images): the transform runs once for all of them and each tile row's output rows are picked
-    /// from its lanes. Every lane computes exactly what it would alone. Rows are written with masked stores, so nothing
-    /// outside the planes is touched.
+    /// A^T M A for every tile of output channel <paramref name="co"/> of one image (tiles from <paramref name="position"/>)
+    /// into its output plane <paramref name="y"/>, with the evaluation epilogue in registers: + bias, + residual (when
+    /// not null), clamp to [lo, hi] (when <paramref name="clamp"/>), in that order, as <see cref="ConvEpilogue.Apply"/>.
+    /// Rows are written with masked stores, so nothing outside the plane is touched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TransformOutput(Layout layout, float* products, int co, int images, float* y, float* residual,
+    private static unsafe void TransformOutput(Layout layout, float* products, int co, int position, float* y, float* residual,
         float bias, bool clamp, float lo, float hi)
     {
-        int stride = layout.PositionStride, tilesW = layout.TilesW, tilesH = layout.TilesH, outH = layout.G.OutH, outW = layout.G.OutW;
-        int outPlane = outH * outW, planeStride = layout.Cout * outPlane;
-        int rowsPerLoad = Math.Max(1, 16 / tilesW), tileRows = images * tilesH;
+        int stride = layout.PositionStride, tilesW = layout.TilesW, outH = layout.G.OutH, outW = layout.G.OutW;
         long pointStride = layout.ProductPointStride;
         var two = Vector512.Create(2f);
         var four = Vector512.Create(4f);
@@ -510,10 +508,10 @@ internal static class WinogradConv
         var epilogue = new RowEpilogue(Vector512.Create(bias), clamp, Vector512.Create(lo), Vector512.Create(hi),
             Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outW)).AsSingle(),
             Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle());
-        float* m0 = products + (long)co * stride;
-        for (int first = 0; first < tileRows; first += rowsPerLoad)
+        float* m0 = products + (long)co * stride + position;
+        for (int tr = 0; tr < layout.TilesH; tr++)
         {
-            float* m = m0 + first * tilesW;
+            float* m = m0 + tr * tilesW;
             // Vertical first, per tile column l: s_i,l = Σ_k A^T[i, k] · M[k, l].
             var (s00, s10, s20, s30) = Reduce6(Load(m, 0, pointStride), Load(m, 6, pointStride), Load(m, 12, pointStride), Load(m, 18, pointStride), Load(m, 24, pointStride), Load(m, 30, pointStride), two, four, eight);
             var (s01, s11, s21, s31) = Reduce6(Load(m, 1, pointStride), Load(m, 7, pointStride), Load(m, 13, pointStride), Load(m, 19, pointStride), Load(m, 25, pointStride), Load(m, 31, pointStride), two, four, eight);
@@ -521,71 +519,50 @@ internal static class WinogradConv
             var (s03, s13, s23, s33) = Reduce6(Load(m, 3, pointStride), Load(m, 9, pointStride), Load(m, 15, pointStride), Load(m, 21, pointStride), Load(m, 27, pointStride), Load(m, 33, pointStride), two, four, eight);
             var (s04, s14, s24, s34) = Reduce6(Load(m, 4, pointStride), Load(m, 10, pointStride), Load(m, 16, pointStride), Load(m, 22, pointStride), Load(m, 28, pointStride), Load(m, 34, pointStride), two, four, eight);
             var (s05, s15, s25, s35) = Reduce6(Load(m, 5, pointStride), Load(m, 11, pointStride), Load(m, 17, pointStride), Load(m, 23, pointStride), Load(m, 29, pointStride), Load(m, 35, pointStride), two, four, eight);
-            var row0 = Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight);
-            var row1 = Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight);
-            var row2 = Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight);
-            var row3 = Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight);
-            int last = Math.Min(tileRows, first + rowsPerLoad);
-            for (int g = first; g < last; g++)
+            int oh = tr * Tile;
+            long at = (long)oh * outW;
+            WriteRow(y + at, residual is null ? null : residual + at, Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight), epilogue);
+            if (oh + 1 >= outH)
             {
-                int image = g / tilesH, tr = g - image * tilesH, oh = tr * Tile;
-                long at = (long)image * planeStride + (long)co * outPlane + (long)oh * outW;
-                var picks = RowPicks.At((g - first) * tilesW);
-                float* yr = y + at, rr = residual is null ? null : residual + at;
-                WriteRow(yr, rr, row0, picks, epilogue);
-                if (oh + 1 < outH)
-                {
-                    WriteRow(yr + outW, rr is null ? null : rr + outW, row1, picks, epilogue);
-                }
-
-                if (oh + 2 < outH)
-                {
-                    WriteRow(yr + 2 * outW, rr is null ? null : rr + 2 * outW, row2, picks, epilogue);
-                }
-
-                if (oh + 3 < outH)
-                {
-                    WriteRow(yr + 3 * outW, rr is null ? null : rr + 3 * outW, row3, picks, epilogue);
-                }
+                break;
             }
+
+            WriteRow(y + at + outW, residual is null ? null : residual + at + outW, Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight), epilogue);
+            if (oh + 2 >= outH)
+            {
+                break;
+            }
+
+            WriteRow(y + at + 2 * outW, residual is null ? null : residual + at + 2 * outW, Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight), epilogue);
+            if (oh + 3 >= outH)
+            {
+                break;
+            }
+
+            WriteRow(y + at + 3 * outW, residual is null ? null : residual + at + 3 * outW, Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight), epilogue);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector512<float> Load(float* m, int point, long pointStride) => Vector512.Load(m + point * pointStride);
 
-    /// <summary>
-    /// The lanes <see cref="WriteRow"/> picks for a tile row whose first tile is in lane <paramref name="firstLane"/>:
-    /// output column x (x &lt; 16: Lo, else Hi) is lane firstLane + ⌊x / 4⌋ (+ 4 for Hi) of vector x mod 4, pairs (0, 1) and
-    /// (2, 3) by one two-source permute each (bit 4 picks the odd vector) and <c>Upper</c> choosing pair (2, 3). Lane
-    /// indices wrap within a vector; the lanes that wrap belong to columns past the row, which are not stored.
-    /// </summary>
-    private readonly record struct RowPicks(Vector512<int> Lo, Vector512<int> Hi, Vector512<float> Upper)
-    {
-        public static RowPicks At(int firstLane)
-        {
-            var x = Vector512<int>.Indices;
-            var j = x & Vector512.Create(3);
-            var fifteen = Vector512.Create(15);
-            var source = (j & Vector512.Create(1)) << 4;
-            var tile = (x >>> 2) + Vector512.Create(firstLane);
-            return new RowPicks((tile & fifteen) | source, ((tile + Vector512.Create(4)) & fifteen) | source,
-                Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle());
-        }
-    }
-
     /// <summary>What <see cref="WriteRow"/> does besides interleaving: bias, clamp bounds, and the masks of the row's columns.</summary>
     private readonly record struct RowEpilogue(Vector512<float> Bias, bool Clamp, Vector512<float> Lo, Vector512<float> Hi, Vector512<float> KeepLo, Vector512<float> KeepHi);
 
     /// <summary>
-    /// Interleaves four column vectors (lanes = tiles, picked by <paramref name="p"/>) into one output row (column 4·tile + j
-    /// from vector j), applies the epilogue and stores the row's columns.
+    /// Interleaves four column vectors (lanes = tiles) into one output row (column 4·tile + j from vector j: pairs (0, 1)
+    /// and (2, 3) by one permute each, then a blend on j ≥ 2; second half: tiles 4–7), applies the epilogue and stores
+    /// the row's columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void WriteRow(float* row, float* residual, (Vector512<float> Y0, Vector512<float> Y1, Vector512<float> Y2, Vector512<float> Y3) y,
-        in RowPicks p, in RowEpilogue e)
+        in RowEpilogue e)
     {
-        var (pickLo, pickHi, upper) = p;
+        var x = Vector512<int>.Indices;
+        var j = x & Vector512.Create(3);
+        var pickLo = (x >>> 2) + ((j & Vector512.Create(1)) << 4);
+        var pickHi = pickLo + Vector512.Create(4);
+        var upper = Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle();
         var lo = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickLo, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickLo, y.Y1)) + e.Bias;
         var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1)) + e.Bias;
         if (residual is not null)

@@ -16,13 +16,16 @@ internal sealed partial class ConvOp
         _group == 1 && !training && SingleChannelConv.IsSupported && Algorithm is ConvAlgorithm.Auto or ConvAlgorithm.AutoWithoutWinograd
         && ConvAlgorithmRule.PrefersSingleChannel(plan.Cin, plan.G);
 
-    /// <summary>Images in parallel, each computed alone from the weights as they are (9 per output channel, nothing to pack).</summary>
+    /// <summary>
+    /// Images in parallel (each to whichever thread is free), each computed alone from the weights as they are (9 per output
+    /// channel, nothing to pack): results do not depend on the thread count.
+    /// </summary>
     private void SingleChannelForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
     {
         var geometry = plan.G;
         int cout = plan.Cout, inSize = plan.InHW, outSize = cout * plan.OutHW;
         var scratch = _singleChannelWorkspace.Get(Math.Min(threads, plan.N), SingleChannelConv.ScratchFloats(geometry), 0).Col;
-        Workers.For(plan.N, (long)outSize * 9, threads, (image, worker) =>
+        Workers.ForEachFree(plan.N, (long)outSize * 9, threads, (image, worker) =>
             SingleChannelConv.Compute(geometry, cout, xd.AsSpan(image * inSize, inSize), wd.AsSpan(0, cout * 9), bias, scratch[worker],
                 yd.AsSpan(image * outSize, outSize), image * outSize, epilogue));
     }

@@ -97,7 +97,8 @@ public static class ConvKernelBenchmark
             var plan = new ConvShape(shape.H, shape.H, outH, outH, shape.K, shape.K, shape.Stride, shape.Stride, shape.Pad, shape.Pad, 1, 1);
             Measurement.Timing? winograd = WinogradConv.IsSupported && WinogradConv.Supports(plan) ? Time(ConvAlgorithm.Winograd) : null;
             var chosen = Time(ConvAlgorithm.Auto);
-            string auto = ConvAlgorithmRule.PrefersWinograd(shape.Cin, shape.Cout, plan, batch) ? "winograd"
+            string auto = ConvAlgorithmRule.PrefersSingleChannel(shape.Cin, plan) && SingleChannelConv.IsSupported ? "1-chan"
+                : ConvAlgorithmRule.PrefersWinograd(shape.Cin, shape.Cout, plan, batch) ? "winograd"
                 : ConvAlgorithmRule.PrefersDirect(shape.Cin, shape.Cout, plan) ? "direct" : "im2col";
             string wino = winograd is { } t
                 ? string.Create(CultureInfo.InvariantCulture, $"{t.Median * 1e3,11:F3} {t.CpuPerCall * 1e3,11:F3} {t.CpuPerCall / direct.CpuPerCall,14:F2}x")

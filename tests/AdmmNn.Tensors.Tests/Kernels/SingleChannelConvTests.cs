@@ -1,8 +1,5 @@
-using AdmmNn.Abstractions.Models;
 using AdmmNn.Tensors.Kernels;
-using AdmmNn.Tensors.Modules;
 using AdmmNn.Tensors.Ops;
-using AdmmNn.Tensors.Parallelism;
 using AdmmNn.Tensors.Tests.Support;
 using AdmmNn.Tensors.Tests.Training;
 
@@ -102,50 +99,6 @@ public sealed class SingleChannelConvTests
             new float[784], new float[9], [], new float[2000], new float[196], 0, ConvEpilogue.None));
     }
 
-    /// <summary>y = Relu(conv3×3(x, w, b; pad 1) + r), one input channel, evaluation mode (fused).</summary>
-    private static (GraphModule Module, Dictionary<string, Tensor> Inputs) Build(int n, int cout, int h, int w, int seed)
-    {
-        var r = new Random(seed);
-        var g = new ModelGraph { OpsetVersion = 17 };
-        g.Initializers.Add(TensorData.FromFloats("w", [cout, 1, 3, 3], ConvCase.RandomFloats(r, cout * 9)));
-        g.Initializers.Add(TensorData.FromFloats("b", [cout], ConvCase.RandomFloats(r, cout)));
-        g.Inputs.Add(new ValueInfo("x", ElementType.Float32, [n, 1, h, w]));
-        g.Inputs.Add(new ValueInfo("r", ElementType.Float32, [n, cout, h, w]));
-        var conv = new GraphNode { Name = "conv", OpType = "Conv", Inputs = ["x", "w", "b"], Outputs = ["c"] };
-        conv.Attributes.Add(NodeAttribute.Of("kernel_shape", 3, 3));
-        conv.Attributes.Add(NodeAttribute.Of("pads", 1, 1, 1, 1));
-        g.Nodes.Add(conv);
-        g.Nodes.Add(new GraphNode { Name = "add", OpType = "Add", Inputs = ["c", "r"], Outputs = ["s"] });
-        g.Nodes.Add(new GraphNode { Name = "act", OpType = "Relu", Inputs = ["s"], Outputs = ["y"] });
-        g.Outputs.Add(new ValueInfo("y", ElementType.Float32, [n, cout, h, w]));
-        var inputs = new Dictionary<string, Tensor>
-        {
-            ["x"] = new Tensor(ConvCase.RandomFloats(r, n * h * w), [n, 1, h, w]),
-            ["r"] = new Tensor(ConvCase.RandomFloats(r, n * cout * h * w), [n, cout, h, w]),
-        };
-        var module = GraphModule.FromGraph(g);
-        module.Training = false;
-        Assert.NotNull(module.EvalSteps);
-        return (module, inputs);
-    }
-
-    private static float[] Forward((GraphModule Module, Dictionary<string, Tensor> Inputs) net, ConvAlgorithm algorithm, int threads)
-    {
-        ConvAlgorithm savedAlgorithm = ConvOp.Algorithm;
-        int savedThreads = Workers.Threads;
-        ConvOp.Algorithm = algorithm;
-        Workers.Threads = threads;
-        try
-        {
-            return net.Module.Run(net.Inputs)["y"].ToArray();
-        }
-        finally
-        {
-            ConvOp.Algorithm = savedAlgorithm;
-            Workers.Threads = savedThreads;
-        }
-    }
-
     [Theory]
     [InlineData(5, 16, 28, 28)]
     [InlineData(3, 10, 9, 13)]
@@ -157,15 +110,15 @@ public sealed class SingleChannelConvTests
             return;
         }
 
-        var net = Build(n, cout, h, w, n + cout + h);
-        float[] auto = Forward(net, ConvAlgorithm.Auto, 2);
-        float[] gemm = Forward(net, ConvAlgorithm.Im2Col, 2);
+        var net = ConvAddReluNet.Build(n, 1, cout, h, w, n + cout + h);
+        float[] auto = net.Forward(ConvAlgorithm.Auto, 2);
+        float[] gemm = net.Forward(ConvAlgorithm.Im2Col, 2);
         double[] reference = gemm.Select(v => (double)v).ToArray();
         // The GEMM's own rounding (9 products and the bias) plus this kernel's: twice the bound.
         KernelAssert.CloseToReference(reference, auto, 2 * Tolerance, "auto vs im2col");
         // The direct kernel sums the same terms in the same order, started at the bias: the same bits.
-        Assert.Equal(Forward(net, ConvAlgorithm.Direct, 2), auto);
-        Assert.Equal(auto, Forward(net, ConvAlgorithm.Auto, 1));
-        Assert.Equal(auto, Forward(net, ConvAlgorithm.Auto, 3));
+        Assert.Equal(net.Forward(ConvAlgorithm.Direct, 2), auto);
+        Assert.Equal(auto, net.Forward(ConvAlgorithm.Auto, 1));
+        Assert.Equal(auto, net.Forward(ConvAlgorithm.Auto, 3));
     }
 }

@@ -91,19 +91,28 @@ internal sealed partial class ConvOp
     }
 
     /// <summary>The projection's weights packed for the direct kernel on <paramref name="tap"/> (reused when unchanged).</summary>
-    private void PackProjectionWeights(DirectConv.Layout tap, float[] wd, float[]? bias)
+    private void PackProjectionWeights(DirectConv.Layout tap, float[] wd, float[]? bias) =>
+        PackForDirect(tap, wd, bias, ref _projectionWeights, ref _projectionBias, ref _projectionStamp, ref _projectionPackedLayout);
+
+    /// <summary>
+    /// Packs <paramref name="wd"/> and <paramref name="bias"/> for the direct kernel on <paramref name="layout"/> into
+    /// <paramref name="packed"/> and <paramref name="packedBias"/> (grown when short), unless they already hold this
+    /// fused call's weights packed for that same layout (<paramref name="stamp"/>, <paramref name="packedLayout"/>).
+    /// </summary>
+    private void PackForDirect(DirectConv.Layout layout, float[] wd, float[]? bias, ref float[] packed, ref float[] packedBias, ref long stamp,
+        ref DirectConv.Layout? packedLayout)
     {
-        if (_projectionWeights.Length < tap.PackedWeightFloats || _projectionBias.Length < tap.Blocks * DirectConv.ChannelBlock)
+        if (packed.Length < layout.PackedWeightFloats || packedBias.Length < layout.Blocks * DirectConv.ChannelBlock)
         {
-            _projectionWeights = new float[tap.PackedWeightFloats];
-            _projectionBias = new float[tap.Blocks * DirectConv.ChannelBlock];
+            packed = new float[layout.PackedWeightFloats];
+            packedBias = new float[layout.Blocks * DirectConv.ChannelBlock];
         }
 
-        if (!CanReuseDerived(_projectionStamp) || !ReferenceEquals(_projectionPackedLayout, tap))
+        if (!CanReuseDerived(stamp) || !ReferenceEquals(packedLayout, layout))
         {
-            DirectConv.PackWeights(tap, wd, bias, _projectionWeights, _projectionBias);
-            _projectionStamp = DerivedStamp;
-            _projectionPackedLayout = tap;
+            DirectConv.PackWeights(layout, wd, bias, packed, packedBias);
+            stamp = DerivedStamp;
+            packedLayout = layout;
         }
     }
 

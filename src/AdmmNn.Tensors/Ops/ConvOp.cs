@@ -483,19 +483,7 @@ internal sealed partial class ConvOp : NodeOp
     private DirectConv.Layout PackDirectWeights(ConvPlan plan, float[] wd, float[]? bias)
     {
         var layout = DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout);
-        if (_directWeights.Length < layout.PackedWeightFloats || _directBias.Length < layout.Blocks * DirectConv.ChannelBlock)
-        {
-            _directWeights = new float[layout.PackedWeightFloats];
-            _directBias = new float[layout.Blocks * DirectConv.ChannelBlock];
-        }
-
-        if (!CanReuseDerived(_directStamp) || !ReferenceEquals(_directPackedLayout, layout))
-        {
-            DirectConv.PackWeights(layout, wd, bias, _directWeights, _directBias);
-            _directStamp = DerivedStamp;
-            _directPackedLayout = layout;
-        }
-
+        PackForDirect(layout, wd, bias, ref _directWeights, ref _directBias, ref _directStamp, ref _directPackedLayout);
         return layout;
     }
 

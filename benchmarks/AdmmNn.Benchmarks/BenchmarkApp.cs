@@ -45,6 +45,13 @@ public static class BenchmarkApp
             Console.WriteLine($"ADMMNN_SMALL_PLANE={smallPlane}: small-plane ratio {AdmmNn.Tensors.Ops.ConvOp.SmallPlaneRatio}");
         }
 
+        // ADMMNN_PAIR_PROJECTIONS=0 runs ResNet projection shortcuts in their own pass instead of their block's first convolution's.
+        if (Environment.GetEnvironmentVariable("ADMMNN_PAIR_PROJECTIONS") == "0")
+        {
+            AdmmNn.Tensors.Ops.ProjectionPairing.Enabled = false;
+            Console.WriteLine("ADMMNN_PAIR_PROJECTIONS=0: projection shortcuts run in their own pass");
+        }
+
         switch (args[0])
         {
             case "break-even":

@@ -14,7 +14,9 @@ namespace AdmmNn.Benchmarks.Cnn;
 /// up to 28 wide) with Winograd F(4×4, 3×3), 2 threads.
 /// The "r18-32 real" shapes are those of <c>CnnNets</c>' resnet18-32 (7×7/2 stem and max-pool first, so 8² to 1² planes);
 /// the "auto" columns time the engine's own choice (including the small-plane path). Usage:
-/// <c>conv-kernels [--quick] [--batch N] [--only TEXT]</c> (only shapes whose name contains TEXT).
+/// <c>conv-kernels [--quick] [--batch N] [--only TEXT] [--threads N] [--best]</c> (only shapes whose name contains TEXT;
+/// <c>--best</c> prints the best round's wall time instead of the median: with <c>--threads 1</c> on a shared machine the
+/// least disturbed round, the steadiest A/B figure).
 /// </summary>
 public static class ConvKernelBenchmark
 {
@@ -59,8 +61,11 @@ public static class ConvKernelBenchmark
         int batch = at >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 64;
         int onlyAt = Array.IndexOf(args, "--only");
         string? only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-        Gemm.Threads = Workers.Threads = 2;
-        output.WriteLine($"conv-kernels  {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC  batch {batch}  threads 2  GEMM {Gemm.Backend}  direct kernel {(DirectConv.IsSupported ? "Vector512" : "unsupported")}");
+        int threadsAt = Array.IndexOf(args, "--threads");
+        int threads = threadsAt >= 0 ? int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture) : 2;
+        bool best = args.Contains("--best");
+        Gemm.Threads = Workers.Threads = threads;
+        output.WriteLine($"conv-kernels  {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC  batch {batch}  threads {threads}{(best ? "  wall: best round" : "")}  GEMM {Gemm.Backend}  direct kernel {(DirectConv.IsSupported ? "Vector512" : "unsupported")}");
         output.WriteLine($"load average at start: {LoadAverage()}");
         output.WriteLine($"{"shape (conv+BN+ReLU, eval)",-28} {"Cin",4} {"HxW",6} {"Cout",4} {"k/s",4} {"im2col ms",10} {"direct ms",10} {"im2col CPU ms",14} {"direct CPU ms",14} {"direct GFLOP/CPU-s",19} {"CPU ratio",9} {"winograd ms",11} {"wino CPU ms",11} {"wino/direct CPU",15} {"auto",8} {"auto CPU ms",11}");
         foreach (var shape in Shapes)
@@ -83,7 +88,8 @@ public static class ConvKernelBenchmark
             Measurement.Timing Time(ConvAlgorithm algorithm)
             {
                 ConvOp.Algorithm = algorithm;
-                return Measurement.Time(() => model.ForwardShared(images), quick ? 3 : 5, quick ? 0.15 : 0.4);
+                var timing = Measurement.Time(() => model.ForwardShared(images), quick ? 3 : 5, quick ? 0.15 : 0.4);
+                return best ? timing with { Median = timing.Best } : timing;
             }
 
             var gemm = Time(ConvAlgorithm.Im2Col);
@@ -91,7 +97,8 @@ public static class ConvKernelBenchmark
             var plan = new ConvShape(shape.H, shape.H, outH, outH, shape.K, shape.K, shape.Stride, shape.Stride, shape.Pad, shape.Pad, 1, 1);
             Measurement.Timing? winograd = WinogradConv.IsSupported && WinogradConv.Supports(plan) ? Time(ConvAlgorithm.Winograd) : null;
             var chosen = Time(ConvAlgorithm.Auto);
-            string auto = ConvAlgorithmRule.PrefersWinograd(shape.Cin, shape.Cout, plan, batch) ? "winograd"
+            string auto = ConvAlgorithmRule.PrefersSingleChannel(shape.Cin, plan) && SingleChannelConv.IsSupported ? "1-chan"
+                : ConvAlgorithmRule.PrefersWinograd(shape.Cin, shape.Cout, plan, batch) ? "winograd"
                 : ConvAlgorithmRule.PrefersDirect(shape.Cin, shape.Cout, plan) ? "direct" : "im2col";
             string wino = winograd is { } t
                 ? string.Create(CultureInfo.InvariantCulture, $"{t.Median * 1e3,11:F3} {t.CpuPerCall * 1e3,11:F3} {t.CpuPerCall / direct.CpuPerCall,14:F2}x")

@@ -70,6 +70,48 @@ internal static class DirectConv
             InputFloats = Math.Max(cin * ChannelFloats, maxOffset + Positions);
         }
 
+        /// <summary>A layout on <paramref name="source"/>'s prepared input and phase grid with other taps and output channels.</summary>
+        private Layout(Layout source, int cout, int[] offsets)
+        {
+            G = source.G;
+            Cin = source.Cin;
+            Cout = cout;
+            PhaseRows = source.PhaseRows;
+            PhaseWidth = source.PhaseWidth;
+            OnePhase = source.OnePhase;
+            ChannelFloats = source.ChannelFloats;
+            Vectors = source.Vectors;
+            Positions = source.Positions;
+            Offsets = offsets;
+            InputFloats = source.InputFloats;
+        }
+
+        /// <summary>
+        /// The layout of a 1×1 convolution with <paramref name="cout"/> output channels, the same stride and output grid
+        /// as <paramref name="source"/>, whose single tap is <paramref name="source"/>'s tap (<paramref name="row"/>,
+        /// <paramref name="column"/>) of the padded plane (a ResNet projection shortcut beside its block's first 3×3
+        /// convolution: tap (1, 1)). It reads the input <see cref="PrepareInput"/> prepared for <paramref name="source"/>,
+        /// so one prepared image feeds both (<see cref="Compute"/> with either layout).
+        /// </summary>
+        public static Layout Projection(Layout source, int cout, int row, int column)
+        {
+            var g = source.G;
+            if (row < 0 || column < 0 || row > (g.KernelH - 1) * g.DilationH || column > (g.KernelW - 1) * g.DilationW || source.OnePhase)
+            {
+                throw new ArgumentException($"DirectConv.Layout.Projection: tap ({row}, {column}) is outside the {g.KernelH}×{g.KernelW} source's padded window.");
+            }
+
+            int phaseSize = source.PhaseRows * source.PhaseWidth;
+            int at = (row % g.StrideH * g.StrideW + column % g.StrideW) * phaseSize + row / g.StrideH * source.PhaseWidth + column / g.StrideW;
+            var offsets = new int[source.Cin];
+            for (int c = 0; c < offsets.Length; c++)
+            {
+                offsets[c] = c * source.ChannelFloats + at;
+            }
+
+            return new Layout(source, cout, offsets);
+        }
+
         public ConvShape G { get; }
 
         public int Cin { get; }

@@ -64,6 +64,13 @@ internal static class ConvAlgorithmRule
     /// </summary>
     public const int WinogradMinChannels = 16;
 
+    /// <summary>
+    /// Evaluation-mode forwards of one input channel, 3×3 "same" (resnet-small's stem) run <see cref="SingleChannelConv"/>:
+    /// measured with <c>benchmarks -- conv-kernels --batch 256 --only stem</c> against the direct kernel (docs/engine-kernels.md,
+    /// "Stage 1 and the stem").
+    /// </summary>
+    public static bool PrefersSingleChannel(int cin, in ConvShape g) => cin == 1 && SingleChannelConv.Supports(g);
+
     public static bool PrefersDirect(ConvPlan plan) => PrefersDirect(plan.Cg, plan.CoutG, plan.G);
 
     /// <summary>The rule on the shape alone: <paramref name="cin"/> and <paramref name="cout"/> channels per group.</summary>

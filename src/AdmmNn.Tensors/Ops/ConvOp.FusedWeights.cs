@@ -16,6 +16,20 @@ internal sealed partial class ConvOp
     private bool _inFusedCall;
     private bool _fusedWeightsUnchanged;
 
+    /// <summary>Enters a fused call (end it with <see cref="EndFusedCall"/>): derived forms built now carry its stamp.</summary>
+    private void BeginFusedCall(bool weightsUnchanged)
+    {
+        if (!weightsUnchanged)
+        {
+            _fusedVersion++;
+        }
+
+        _inFusedCall = true;
+        _fusedWeightsUnchanged = weightsUnchanged;
+    }
+
+    private void EndFusedCall() => _inFusedCall = false;
+
     /// <summary>The stamp a derived form built now carries.</summary>
     private long DerivedStamp => _inFusedCall ? _fusedVersion : -1;
 

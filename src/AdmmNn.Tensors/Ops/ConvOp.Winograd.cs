@@ -63,13 +63,13 @@ internal sealed partial class ConvOp
         }
 
         // Images are spread evenly over the blocks (256 images of 7² in 22 blocks of 11–12, not 21 of 12 and one of 4),
-        // so contiguous ranges of blocks per thread carry equal work. Each image's outputs do not depend on which block
-        // it is in: any split gives the same bits.
+        // so blocks carry equal work; each goes to whichever thread is free. Each image's outputs do not depend on which
+        // block or thread it is in: any split gives the same bits.
         int inSize = plan.Cin * plan.InHW, outSize = plan.Cout * plan.OutHW, n = plan.N;
         int blocks = layout.ImageBlocks(n);
         var buffers = _winogradWorkspace.Get(Math.Min(threads, blocks), layout.InputScratchFloats, layout.OutputScratchFloats);
         float[] packed = _winogradWeights;
-        Workers.For(blocks, layout.BlockMacs, threads, (block, worker) =>
+        Workers.ForEachFree(blocks, layout.BlockMacs, threads, (block, worker) =>
         {
             int n0 = (int)((long)n * block / blocks), count = (int)((long)n * (block + 1) / blocks) - n0;
             WinogradConv.Compute(layout, xd.AsSpan(n0 * inSize, count * inSize), count, packed, bias, buffers.Col[worker], buffers.Tmp[worker],

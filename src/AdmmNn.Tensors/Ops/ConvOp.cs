@@ -78,20 +78,14 @@ internal sealed partial class ConvOp : NodeOp
     internal void ForwardFused(ExecutionState s, float[] weights, float[]? bias, int outputId, ConvEpilogue epilogue, bool weightsUnchanged = false)
     {
         var x = Input(s, 0);
-        if (!weightsUnchanged)
-        {
-            _fusedVersion++;
-        }
-
-        _inFusedCall = true;
-        _fusedWeightsUnchanged = weightsUnchanged;
+        BeginFusedCall(weightsUnchanged);
         try
         {
             Run(s, x, weights, Plan(x, Input(s, 1)), bias, outputId, epilogue);
         }
         finally
         {
-            _inFusedCall = false;
+            EndFusedCall();
         }
     }
 
@@ -122,6 +116,12 @@ internal sealed partial class ConvOp : NodeOp
         if (UsesSmallPlane(plan))
         {
             SmallPlaneForward(plan, xd, wd, bias, yd, epilogue, threads);
+            return;
+        }
+
+        if (UsesSingleChannel(plan, s.Training))
+        {
+            SingleChannelForward(plan, xd, wd, bias, yd, epilogue, threads);
             return;
         }
 
@@ -481,21 +481,16 @@ internal sealed partial class ConvOp : NodeOp
     /// </summary>
     private void DirectForward(ConvPlan plan, float[] xd, float[] wd, float[]? bias, float[] yd, ConvEpilogue epilogue, int threads)
     {
-        var layout = DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout);
-        if (_directWeights.Length < layout.PackedWeightFloats || _directBias.Length < layout.Blocks * DirectConv.ChannelBlock)
-        {
-            _directWeights = new float[layout.PackedWeightFloats];
-            _directBias = new float[layout.Blocks * DirectConv.ChannelBlock];
-        }
-
-        if (!CanReuseDerived(_directStamp) || !ReferenceEquals(_directPackedLayout, layout))
-        {
-            DirectConv.PackWeights(layout, wd, bias, _directWeights, _directBias);
-            _directStamp = DerivedStamp;
-            _directPackedLayout = layout;
-        }
-
+        var layout = PackDirectWeights(plan, wd, bias);
         RunDirect(layout, plan.N, xd, plan.Cin * plan.InHW, _directWeights, _directBias, yd, plan.Cout * plan.OutHW, epilogue, accumulate: false, threads);
+    }
+
+    /// <summary>The direct layout for <paramref name="plan"/> with the weights packed into it (reused when unchanged).</summary>
+    private DirectConv.Layout PackDirectWeights(ConvPlan plan, float[] wd, float[]? bias)
+    {
+        var layout = DirectLayout(ref _direct, plan.G, plan.Cin, plan.Cout);
+        PackForDirect(layout, wd, bias, ref _directWeights, ref _directBias, ref _directStamp, ref _directPackedLayout);
+        return layout;
     }
 
     private void RunDirect(DirectConv.Layout layout, int n, float[] xd, int inSize, float[] packed, float[] packedBias, float[] yd, int outSize,

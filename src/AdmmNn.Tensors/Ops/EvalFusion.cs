@@ -8,13 +8,15 @@ internal readonly record struct EvalStep(NodeOp Op, FusedConvChain? Chain);
 /// and/or a Relu/Clip becomes one <see cref="FusedConvChain"/> run at the convolution's place. A link joins the chain
 /// only when the previous value has that op as its sole reader and is not a graph output, and an Add joins only when
 /// its other operand is ready before the convolution runs (so in a ResNet block with a projection shortcut the Add
-/// and the final Relu fuse into whichever branch's convolution runs last).
+/// and the final Relu fuse into whichever branch's convolution runs last). A projection shortcut is first moved next to
+/// the convolution that reads the same input and runs in its pass (<see cref="ProjectionPairing"/>).
 /// </summary>
 internal static class EvalFusion
 {
     /// <summary>The schedule, or null when nothing fuses (run the ops as compiled).</summary>
-    public static EvalStep[]? Build(IReadOnlyList<NodeOp> ops, int valueCount, IEnumerable<int> graphOutputs)
+    public static EvalStep[]? Build(IReadOnlyList<NodeOp> compiled, int valueCount, IEnumerable<int> graphOutputs)
     {
+        var (ops, pairs) = ProjectionPairing.Reorder(compiled);
         var readers = new int[valueCount];
         var reader = new NodeOp?[valueCount];
         foreach (var op in ops)
@@ -103,6 +105,8 @@ internal static class EvalFusion
         {
             return null;
         }
+
+        fused.UnionWith(ProjectionPairing.Pair(pairs, chains).ToList());
 
         return ops.Where(op => !fused.Contains(op)).Select(op => new EvalStep(op, chains.GetValueOrDefault(op))).ToArray();
     }

@@ -55,15 +55,57 @@ internal sealed class FusedConvChain
     /// <summary>The value the chain produces (the last op's output).</summary>
     public int OutputId { get; }
 
-    /// <summary>Runs the chain, fused when the shapes allow.</summary>
+    /// <summary>
+    /// A chain headed by a 1×1 projection shortcut of the same input that runs in this chain's pass (set by
+    /// <see cref="EvalFusion"/>, which then schedules no step of its own for it; see ConvOp.Projection.cs), or null.
+    /// </summary>
+    public FusedConvChain? Partner { get; set; }
+
+    /// <summary>Whether the last <see cref="Forward"/> ran the <see cref="Partner"/> in the same pass (for tests and profiles).</summary>
+    public bool LastPassPaired { get; private set; }
+
+    /// <summary>Runs the chain (and its <see cref="Partner"/>), fused when the shapes allow.</summary>
     public void Forward(ExecutionState s)
+    {
+        var own = Prepare(s);
+        LastPassPaired = false;
+        if (Partner is not { } partner)
+        {
+            Run(s, own);
+            return;
+        }
+
+        var other = partner.Prepare(s);
+        if (own is { } a && other is { } b && _conv.TryForwardFusedWithProjection(s, a, OutputId, partner._conv, b, partner.OutputId))
+        {
+            LastPassPaired = true;
+            return;
+        }
+
+        Run(s, own);
+        partner.Run(s, other);
+    }
+
+    private void Run(ExecutionState s, FusedConvArguments? arguments)
+    {
+        if (arguments is { } a)
+        {
+            _conv.ForwardFused(s, a.Weights, a.Bias, OutputId, a.Epilogue, a.WeightsUnchanged);
+        }
+        else
+        {
+            RunUnfused(s);
+        }
+    }
+
+    /// <summary>The folded weights, bias and epilogue for this pass, or null when the shapes do not fit (run unfused).</summary>
+    private FusedConvArguments? Prepare(ExecutionState s)
     {
         var x = s.Value(_conv.In[0]);
         var w = s.Value(_conv.In[1]);
         if (x.Rank != 4 || w.Rank != 4)
         {
-            RunUnfused(s);
-            return;
+            return null;
         }
 
         int[] shape = _conv.OutputShape(x, w);
@@ -75,8 +117,7 @@ internal sealed class FusedConvChain
             var r = s.Value(_residualId);
             if (!r.HasShape(shape))
             {
-                RunUnfused(s);
-                return;
+                return null;
             }
 
             residual = r.Data;
@@ -84,8 +125,7 @@ internal sealed class FusedConvChain
 
         if (convBias is not null && convBias.Length != cout)
         {
-            RunUnfused(s);
-            return;
+            return null;
         }
 
         float[] weights = w.Data;
@@ -99,8 +139,7 @@ internal sealed class FusedConvChain
             variance = s.Value(_norm.In[4]).Data;
             if (scale.Length != cout || beta.Length != cout || mean.Length != cout || variance.Length != cout)
             {
-                RunUnfused(s);
-                return;
+                return null;
             }
         }
 
@@ -118,7 +157,7 @@ internal sealed class FusedConvChain
             ClipOp clip => clip.Bounds(s),
             _ => (float.NegativeInfinity, float.PositiveInfinity),
         };
-        _conv.ForwardFused(s, weights, bias, OutputId, new ConvEpilogue(residual, lo, hi), unchanged);
+        return new FusedConvArguments(weights, bias, new ConvEpilogue(residual, lo, hi), unchanged);
     }
 
     /// <summary>

@@ -39,31 +39,8 @@ public static class Workers
     /// </summary>
     public static void For(int count, long workPerItem, int threads, Action<int, int> body)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        if (count == 1 && !_inside)
+        if (SerialOrWorkers(count, workPerItem, threads, body) is not { } workers)
         {
-            // A single item runs on the caller, which stays free to use threads inside (e.g. a multithreaded GEMM).
-            body(0, 0);
-            return;
-        }
-
-        int workers = (long)count * workPerItem < SerialWorkThreshold ? 1 : Math.Min(Math.Max(1, threads), count);
-        if (workers <= 1 || _inside)
-        {
-            bool was = _inside;
-            _inside = true;
-            try
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    body(i, 0);
-                }
-            }
-            finally
-            {
-                _inside = was;
-            }
-
             return;
         }
 
@@ -84,5 +61,74 @@ public static class Workers
                 _inside = was;
             }
         });
+    }
+
+    /// <summary>
+    /// As <see cref="For(int, long, int, Action{int, int})"/>, but items are handed out one at a time to whichever worker is
+    /// free, so a worker that starts late (woken late, or pre-empted by another process) leaves the rest to the others
+    /// instead of keeping the caller waiting at the end. Only for bodies whose items are independent (each writes its own
+    /// outputs; <c>worker</c> picks scratch only): which worker runs an item then changes nothing in the results.
+    /// </summary>
+    public static void ForEachFree(int count, long workPerItem, int threads, Action<int, int> body)
+    {
+        if (SerialOrWorkers(count, workPerItem, threads, body) is not { } workers)
+        {
+            return;
+        }
+
+        int next = -1;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            bool was = _inside;
+            _inside = true;
+            try
+            {
+                for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+                {
+                    body(i, w);
+                }
+            }
+            finally
+            {
+                _inside = was;
+            }
+        });
+    }
+
+    /// <summary>
+    /// Runs the loop on the calling thread when it is a single item, too small, or already inside a worker (then null);
+    /// otherwise the number of workers to start.
+    /// </summary>
+    private static int? SerialOrWorkers(int count, long workPerItem, int threads, Action<int, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (count == 1 && !_inside)
+        {
+            // A single item runs on the caller, which stays free to use threads inside (e.g. a multithreaded GEMM).
+            body(0, 0);
+            return null;
+        }
+
+        int workers = (long)count * workPerItem < SerialWorkThreshold ? 1 : Math.Min(Math.Max(1, threads), count);
+        if (workers > 1 && !_inside)
+        {
+            return workers;
+        }
+
+        bool was = _inside;
+        _inside = true;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i, 0);
+            }
+        }
+        finally
+        {
+            _inside = was;
+        }
+
+        return null;
     }
 }

@@ -1,8 +1,6 @@
-using AdmmNn.Abstractions.Models;
 using AdmmNn.Tensors.Kernels;
-using AdmmNn.Tensors.Modules;
 using AdmmNn.Tensors.Ops;
-using AdmmNn.Tensors.Parallelism;
+using AdmmNn.Tensors.Tests.Support;
 using AdmmNn.Tensors.Tests.Training;
 
 namespace AdmmNn.Tensors.Tests.Kernels;
@@ -17,55 +15,9 @@ public sealed class WinogradConvOpTests
 {
     private const double Epsilon = 1.0 / (1 << 24);
 
-    private static float[] RandomFloats(Random r, int count) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+    private static ConvAddReluNet Build(int n, int cin, int cout, int size, int seed) => ConvAddReluNet.Build(n, cin, cout, size, size, seed);
 
-    private sealed record Net(GraphModule Module, Dictionary<string, Tensor> Inputs, string Output, float[] X, float[] W, int Cin);
-
-    /// <summary>y = Relu(conv3×3(x, w, b; pad 1) + r) on n × cin × size², weights and inputs in [−1, 1].</summary>
-    private static Net Build(int n, int cin, int cout, int size, int seed)
-    {
-        var r = new Random(seed);
-        var g = new ModelGraph { OpsetVersion = 17 };
-        float[] w = RandomFloats(r, cout * cin * 9), b = RandomFloats(r, cout);
-        g.Initializers.Add(TensorData.FromFloats("w", [cout, cin, 3, 3], w));
-        g.Initializers.Add(TensorData.FromFloats("b", [cout], b));
-        g.Inputs.Add(new ValueInfo("x", ElementType.Float32, [n, cin, size, size]));
-        g.Inputs.Add(new ValueInfo("r", ElementType.Float32, [n, cout, size, size]));
-        var conv = new GraphNode { Name = "conv", OpType = "Conv", Inputs = ["x", "w", "b"], Outputs = ["c"] };
-        conv.Attributes.Add(NodeAttribute.Of("kernel_shape", 3, 3));
-        conv.Attributes.Add(NodeAttribute.Of("pads", 1, 1, 1, 1));
-        g.Nodes.Add(conv);
-        g.Nodes.Add(new GraphNode { Name = "add", OpType = "Add", Inputs = ["c", "r"], Outputs = ["s"] });
-        g.Nodes.Add(new GraphNode { Name = "act", OpType = "Relu", Inputs = ["s"], Outputs = ["y"] });
-        g.Outputs.Add(new ValueInfo("y", ElementType.Float32, [n, cout, size, size]));
-        float[] x = RandomFloats(r, n * cin * size * size);
-        var inputs = new Dictionary<string, Tensor>
-        {
-            ["x"] = new Tensor(x, [n, cin, size, size]),
-            ["r"] = new Tensor(RandomFloats(r, n * cout * size * size), [n, cout, size, size]),
-        };
-        var module = GraphModule.FromGraph(g);
-        module.Training = false;
-        Assert.NotNull(module.EvalSteps);
-        return new Net(module, inputs, "y", x, w, cin);
-    }
-
-    private static float[] Forward(Net net, ConvAlgorithm algorithm, int threads)
-    {
-        ConvAlgorithm savedAlgorithm = ConvOp.Algorithm;
-        int savedThreads = Workers.Threads;
-        ConvOp.Algorithm = algorithm;
-        Workers.Threads = threads;
-        try
-        {
-            return net.Module.Run(net.Inputs)[net.Output].ToArray();
-        }
-        finally
-        {
-            ConvOp.Algorithm = savedAlgorithm;
-            Workers.Threads = savedThreads;
-        }
-    }
+    private static float[] Forward(ConvAddReluNet net, ConvAlgorithm algorithm, int threads) => net.Forward(algorithm, threads);
 
     [Theory]
     [InlineData(5, 16, 16, 28)]

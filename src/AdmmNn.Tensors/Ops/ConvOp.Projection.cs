@@ -72,9 +72,8 @@ internal sealed partial class ConvOp
     /// <summary>What <see cref="_projectionLayout"/> was built from: the source layout, the projection's channels and its tap.</summary>
     private (DirectConv.Layout? Source, int Cout, int Row, int Column) _projectionKey;
 
-    /// <summary>Whether the evaluation forward of <paramref name="plan"/> runs on the direct kernel (the dispatch order of <c>Run</c>).</summary>
-    private bool TakesDirectInEvaluation(ConvPlan plan) =>
-        !plan.IsDepthwise && !UsesSmallPlane(plan) && !UsesWinograd(plan, training: false) && !UsesStridedPointwise(plan, training: false) && UsesDirect(plan);
+    /// <summary>Whether the evaluation forward of <paramref name="plan"/> runs on the direct kernel.</summary>
+    private bool TakesDirectInEvaluation(ConvPlan plan) => ForwardKernelFor(plan, training: false) == ForwardKernel.Direct;
 
     /// <summary>
     /// Whether the 1×1 convolution <paramref name="projection"/> reads, at every output, the input pixel that tap

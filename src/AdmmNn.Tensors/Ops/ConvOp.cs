@@ -96,6 +96,34 @@ internal sealed partial class ConvOp : NodeOp
         return [plan.N, plan.Cout, plan.G.OutH, plan.G.OutW];
     }
 
+    /// <summary>The kernels a forward can run on; <see cref="ForwardKernelFor"/> picks one.</summary>
+    private enum ForwardKernel
+    {
+        Depthwise,
+        SmallPlane,
+        SingleChannel,
+        Winograd,
+        OuterProduct,
+        StridedPointwise,
+        Direct,
+        Im2ColGemm,
+    }
+
+    /// <summary>
+    /// The forward's kernel for <paramref name="plan"/>, the first whose rule takes it in this order: <c>Run</c> dispatches
+    /// on it and the projection pairing asks it, so the two cannot disagree. Small planes come before Winograd: on 1×1 and
+    /// 2×2 planes Winograd's tiles would be mostly padding.
+    /// </summary>
+    private ForwardKernel ForwardKernelFor(ConvPlan plan, bool training) =>
+        plan.IsDepthwise ? ForwardKernel.Depthwise
+        : UsesSmallPlane(plan) ? ForwardKernel.SmallPlane
+        : UsesSingleChannel(plan, training) ? ForwardKernel.SingleChannel
+        : UsesWinograd(plan, training) ? ForwardKernel.Winograd
+        : UsesOuterProductForward(plan, training) ? ForwardKernel.OuterProduct
+        : UsesStridedPointwise(plan, training) ? ForwardKernel.StridedPointwise
+        : UsesDirect(plan) ? ForwardKernel.Direct
+        : ForwardKernel.Im2ColGemm;
+
     private void Run(ExecutionState s, Tensor x, float[] wd, ConvPlan plan, float[]? bias, int outputId, ConvEpilogue epilogue)
     {
         var y = s.Output(outputId, [plan.N, plan.Cout, plan.G.OutH, plan.G.OutW]);
@@ -106,47 +134,29 @@ internal sealed partial class ConvOp : NodeOp
 
         float[] xd = x.Data, yd = y.Data;
         int threads = Workers.Threads;
-        if (plan.IsDepthwise)
+        switch (ForwardKernelFor(plan, s.Training))
         {
-            DepthwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
-        }
-
-        // Small planes first: on 1×1 and 2×2 planes Winograd's tiles would be mostly padding.
-        if (UsesSmallPlane(plan))
-        {
-            SmallPlaneForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
-        }
-
-        if (UsesSingleChannel(plan, s.Training))
-        {
-            SingleChannelForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
-        }
-
-        if (UsesWinograd(plan, s.Training))
-        {
-            WinogradForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
-        }
-
-        if (UsesOuterProductForward(plan, s.Training))
-        {
-            OuterProductForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
-        }
-
-        if (UsesStridedPointwise(plan, s.Training))
-        {
-            StridedPointwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
-        }
-
-        if (UsesDirect(plan))
-        {
-            DirectForward(plan, xd, wd, bias, yd, epilogue, threads);
-            return;
+            case ForwardKernel.Depthwise:
+                DepthwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
+            case ForwardKernel.SmallPlane:
+                SmallPlaneForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
+            case ForwardKernel.SingleChannel:
+                SingleChannelForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
+            case ForwardKernel.Winograd:
+                WinogradForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
+            case ForwardKernel.OuterProduct:
+                OuterProductForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
+            case ForwardKernel.StridedPointwise:
+                StridedPointwiseForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
+            case ForwardKernel.Direct:
+                DirectForward(plan, xd, wd, bias, yd, epilogue, threads);
+                return;
         }
 
         bool pointwise = plan.IsPointwise;

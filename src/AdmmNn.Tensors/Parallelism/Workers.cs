@@ -6,10 +6,25 @@ namespace AdmmNn.Tensors.Parallelism;
 /// </summary>
 public static class Workers
 {
+    /// <summary>Environment variable: <c>0</c> runs loops on <see cref="Parallel.For(int, int, Action{int})"/> instead of the engine's own threads (for A/B measurements).</summary>
+    internal const string PoolVariable = "ADMMNN_WORKER_POOL";
+
+    /// <summary>Environment variable: how many µs an idle pool thread polls for the next loop before it blocks (default <see cref="DefaultSpinMicroseconds"/>).</summary>
+    internal const string SpinVariable = "ADMMNN_WORKER_SPIN_US";
+
+    /// <summary>Default of <see cref="SpinVariable"/>.</summary>
+    internal const int DefaultSpinMicroseconds = 100;
+
     private static int _threads = Environment.ProcessorCount;
+
+    /// <summary>The engine's threads, or null when <see cref="PoolVariable"/> is 0.</summary>
+    private static readonly WorkerPool? Pool = CreatePool(Environment.GetEnvironmentVariable(PoolVariable), Environment.GetEnvironmentVariable(SpinVariable));
 
     [ThreadStatic]
     private static bool _inside;
+
+    /// <summary>False runs every loop on <see cref="Parallel.For(int, int, Action{int})"/> (tests compare the two paths).</summary>
+    internal static bool UsePool { get; set; } = Pool is not null;
 
     /// <summary>Number of threads the engine uses (default: processor count; at least 1).</summary>
     public static int Threads
@@ -44,23 +59,13 @@ public static class Workers
             return;
         }
 
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        if (UsePool && Pool is { } pool && workers <= WorkerPool.MaxSlots && pool.TryEnter())
         {
-            int start = (int)((long)count * w / workers), end = (int)((long)count * (w + 1) / workers);
-            bool was = _inside;
-            _inside = true;
-            try
-            {
-                for (int i = start; i < end; i++)
-                {
-                    body(i, w);
-                }
-            }
-            finally
-            {
-                _inside = was;
-            }
-        });
+            pool.Run(count, workers, free: false, body);
+            return;
+        }
+
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => RunRange(count, w, workers, body));
     }
 
     /// <summary>
@@ -76,23 +81,51 @@ public static class Workers
             return;
         }
 
-        int next = -1;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        if (UsePool && Pool is { } pool && workers <= WorkerPool.MaxSlots && pool.TryEnter())
         {
-            bool was = _inside;
-            _inside = true;
-            try
+            pool.Run(count, workers, free: true, body);
+            return;
+        }
+
+        int next = 0;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => RunFree(count, w, ref next, body));
+    }
+
+    /// <summary>Runs worker <paramref name="worker"/>'s contiguous range of [0, <paramref name="count"/>) split in <paramref name="workers"/>.</summary>
+    internal static void RunRange(int count, int worker, int workers, Action<int, int> body)
+    {
+        int start = (int)((long)count * worker / workers), end = (int)((long)count * (worker + 1) / workers);
+        bool was = _inside;
+        _inside = true;
+        try
+        {
+            for (int i = start; i < end; i++)
             {
-                for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-                {
-                    body(i, w);
-                }
+                body(i, worker);
             }
-            finally
+        }
+        finally
+        {
+            _inside = was;
+        }
+    }
+
+    /// <summary>Runs items taken one at a time from <paramref name="next"/> (shared by all workers) as worker <paramref name="worker"/>.</summary>
+    internal static void RunFree(int count, int worker, ref int next, Action<int, int> body)
+    {
+        bool was = _inside;
+        _inside = true;
+        try
+        {
+            for (int i = Interlocked.Increment(ref next) - 1; i < count; i = Interlocked.Increment(ref next) - 1)
             {
-                _inside = was;
+                body(i, worker);
             }
-        });
+        }
+        finally
+        {
+            _inside = was;
+        }
     }
 
     /// <summary>
@@ -131,4 +164,7 @@ public static class Workers
 
         return null;
     }
+
+    private static WorkerPool? CreatePool(string? enabled, string? spin) =>
+        enabled?.Trim() == "0" ? null : new WorkerPool(int.TryParse(spin, out int us) && us >= 0 ? us : DefaultSpinMicroseconds);
 }

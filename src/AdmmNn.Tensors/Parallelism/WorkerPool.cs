@@ -86,7 +86,7 @@ internal sealed class WorkerPool
             Wake(slots - 1);
 
             Participate(claim);
-            _done.Wait();
+            AwaitCompletion(slots);
             _body = null;
             if (_failures is { } failures)
             {
@@ -97,6 +97,22 @@ internal sealed class WorkerPool
         {
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    /// <summary>
+    /// Waits until every slot has completed: polls (the other slots usually end within microseconds of the caller's),
+    /// then blocks. Always returns through <see cref="_done"/>, so the last slot's Set happens before the next loop resets it.
+    /// </summary>
+    private void AwaitCompletion(int slots)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        int polls = 0;
+        while (Volatile.Read(ref _completed) != slots && ((++polls & 15) != 0 || Stopwatch.GetTimestamp() < deadline))
+        {
+            Thread.SpinWait(8);
+        }
+
+        _done.Wait();
     }
 
     /// <summary>Claims and runs slots of the loop published as <paramref name="published"/> until none is left.</summary>
@@ -231,7 +247,7 @@ internal sealed class WorkerPool
             int polls = 0;
             while ((claim = Volatile.Read(ref pool._claim)) >> 32 == seen)
             {
-                if ((++polls & 63) == 0 && Stopwatch.GetTimestamp() > deadline)
+                if ((++polls & 15) == 0 && Stopwatch.GetTimestamp() > deadline)
                 {
                     claim = Block(seen);
                     deadline = Stopwatch.GetTimestamp() + pool.SpinTicks;

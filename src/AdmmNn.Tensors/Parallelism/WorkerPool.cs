@@ -4,8 +4,8 @@ namespace AdmmNn.Tensors.Parallelism;
 
 /// <summary>
 /// The engine's own worker threads behind <see cref="Workers"/>: long-lived background threads that, after a loop, spin
-/// for a bounded time waiting for the next one before they block, so back-to-back loops (one per layer) do not pay a
-/// thread wake-up each (the .NET thread pool parks its threads almost at once, and a futex wake costs tens of µs here).
+/// for a bounded time waiting for the next one before they block, so back-to-back loops (several per layer) neither
+/// wake a thread-pool thread each nor allocate <see cref="Parallel.For(int, int, Action{int})"/>'s per-call objects.
 /// One loop runs at a time (<see cref="TryEnter"/>); the caller takes part.
 /// </summary>
 /// <remarks>
@@ -105,11 +105,9 @@ internal sealed class WorkerPool
     /// </summary>
     private void AwaitCompletion(int slots)
     {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        int polls = 0;
-        while (Volatile.Read(ref _completed) != slots && ((++polls & 15) != 0 || Stopwatch.GetTimestamp() < deadline))
+        var poll = new BoundedPoll(SpinTicks);
+        while (Volatile.Read(ref _completed) != slots && poll.Continue())
         {
-            Thread.SpinWait(8);
         }
 
         _done.Wait();
@@ -243,21 +241,14 @@ internal sealed class WorkerPool
         private long WaitForLoop(long seen)
         {
             long claim;
-            long deadline = Stopwatch.GetTimestamp() + pool.SpinTicks;
-            int polls = 0;
+            var poll = new BoundedPoll(pool.SpinTicks);
             while ((claim = Volatile.Read(ref pool._claim)) >> 32 == seen)
             {
-                if ((++polls & 15) == 0 && Stopwatch.GetTimestamp() > deadline)
+                if (!poll.Continue())
                 {
                     claim = Block(seen);
-                    deadline = Stopwatch.GetTimestamp() + pool.SpinTicks;
-                    if (claim >> 32 != seen)
-                    {
-                        return claim;
-                    }
+                    poll = new BoundedPoll(pool.SpinTicks);
                 }
-
-                Thread.SpinWait(8);
             }
 
             return claim;

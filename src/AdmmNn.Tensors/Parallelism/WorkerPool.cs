@@ -194,7 +194,8 @@ internal sealed class WorkerPool
             Array.Copy(_threads, threads, _threads.Length);
             for (int i = _threads.Length; i < needed; i++)
             {
-                threads[i] = new Worker(this, i);
+                // The thread may start after the loop about to be published: it must count that loop as new.
+                threads[i] = new Worker(this, i, _claim >> 32);
             }
 
             Volatile.Write(ref _threads, threads);
@@ -206,7 +207,7 @@ internal sealed class WorkerPool
     }
 
     /// <summary>One pool thread: waits for a loop newer than the last one it saw, takes part, repeats.</summary>
-    private sealed class Worker(WorkerPool pool, int index)
+    private sealed class Worker(WorkerPool pool, int index, long seenGeneration)
     {
         /// <summary><see cref="Awake"/> or <see cref="Sleeping"/>; whoever moves it from Sleeping to Awake releases <see cref="Signal"/>.</summary>
         public int State;
@@ -228,7 +229,7 @@ internal sealed class WorkerPool
 
         private void Loop()
         {
-            long seen = Volatile.Read(ref pool._claim) >> 32;
+            long seen = seenGeneration;
             while (true)
             {
                 long claim = WaitForLoop(seen);

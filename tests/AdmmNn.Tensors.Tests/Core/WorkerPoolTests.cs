@@ -213,15 +213,19 @@ public sealed class WorkerPoolTests
         }
     }
 
-    /// <summary>Item 0 waits for item 1, which is in the other range: both ranges must run at once, not one after the other.</summary>
+    /// <summary>
+    /// Item 0 waits for item 1, which is in the other slot: both slots must run at once, not one after the other. A fresh
+    /// pool each round: its thread, started for this very loop, may start after the loop was published and must still
+    /// take part in it.
+    /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_blocked_range_does_not_keep_the_other_from_running(bool free)
+    public async Task A_blocked_slot_does_not_keep_the_other_from_running(bool free)
     {
-        var pool = new WorkerPool(0, 1);
-        for (int round = 0; round < 5; round++)
+        for (int round = 0; round < 20; round++)
         {
+            var pool = new WorkerPool(round % 2 == 0 ? 0 : 100, 1);
             using var released = new ManualResetEventSlim(false);
             bool waited = false;
             Assert.True(pool.TryEnter());
@@ -229,7 +233,7 @@ public sealed class WorkerPoolTests
             {
                 if (item == 0)
                 {
-                    waited = released.Wait(Patience);
+                    waited = released.Wait(TimeSpan.FromSeconds(10));
                 }
                 else
                 {
@@ -237,7 +241,23 @@ public sealed class WorkerPoolTests
                 }
             }));
             await run.WaitAsync(Patience);
-            Assert.True(waited);
+            Assert.True(waited, $"round {round}: the other slot never ran while the first waited");
+
+            // The same pool again, its thread now waiting for the next loop.
+            released.Reset();
+            Assert.True(pool.TryEnter());
+            await Task.Run(() => pool.Run(2, 2, free, (item, _) =>
+            {
+                if (item == 0)
+                {
+                    waited = released.Wait(TimeSpan.FromSeconds(10));
+                }
+                else
+                {
+                    released.Set();
+                }
+            })).WaitAsync(Patience);
+            Assert.True(waited, $"round {round}, second loop");
         }
     }
 
@@ -271,5 +291,31 @@ public sealed class WorkerPoolTests
         });
         await run.WaitAsync(3 * Patience);
         Assert.Equal(0, stuck);
+    }
+
+    /// <summary>A loop allocates nothing on the caller (Parallel.For allocated its options, closures and tasks per call).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Loops_allocate_nothing_on_the_caller(bool free)
+    {
+        var pool = new WorkerPool(100);
+        var sums = new long[3];
+        Action<int, int> body = (item, worker) => Interlocked.Add(ref sums[worker], item);
+        for (int warm = 0; warm < 10; warm++)
+        {
+            Assert.True(pool.TryEnter());
+            pool.Run(64, 3, free, body);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 100; round++)
+        {
+            Assert.True(pool.TryEnter());
+            pool.Run(64, 3, free, body);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(110L * 64 * 63 / 2, sums.Sum());
     }
 }

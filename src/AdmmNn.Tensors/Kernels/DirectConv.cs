@@ -210,7 +210,7 @@ internal static class DirectConv
             }
             else
             {
-                DepthwiseConv.SplitPhases(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
+                StridePhases.Split(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
             }
         }
 

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace AdmmNn.Tensors.Parallelism;
 
 /// <summary>
-/// The engine's own worker threads behind <see cref="Workers"/>: long-lived background threads that, after a loop, spin
-/// for a bounded time waiting for the next one before they block, so back-to-back loops (several per layer) neither
+/// The engine's own worker threads behind <see cref="Workers"/>: long-lived background threads that, after a loop, poll
+/// for a bounded time (<see cref="SpinTicks"/>) for the next one before they block, so back-to-back loops neither
 /// wake a thread-pool thread each nor allocate <see cref="Parallel.For(int, int, Action{int})"/>'s per-call objects.
 /// One loop runs at a time (<see cref="TryEnter"/>); the caller takes part.
 /// </summary>

@@ -12,8 +12,12 @@ public static class Workers
     /// <summary>Environment variable: how many µs an idle pool thread polls for the next loop before it blocks (default <see cref="DefaultSpinMicroseconds"/>).</summary>
     internal const string SpinVariable = "ADMMNN_WORKER_SPIN_US";
 
-    /// <summary>Default of <see cref="SpinVariable"/>.</summary>
-    internal const int DefaultSpinMicroseconds = 100;
+    /// <summary>
+    /// Default of <see cref="SpinVariable"/>: 0, i.e. only the first 15 short polls (<see cref="BoundedPoll"/>) before
+    /// blocking. Measured at idle: 100 µs gave resnet-small inference nothing over 0 and cost LeNet-5 inference 8–9 %
+    /// (docs/engine-kernels.md, "Parallel loops").
+    /// </summary>
+    internal const int DefaultSpinMicroseconds = 0;
 
     private static int _threads = Environment.ProcessorCount;
 

@@ -220,25 +220,40 @@ internal static class WinogradConv
         int productFloats = Points * layout.ProductPointStride;
         Span<float> products = outputScratch[..productFloats];
         int tilesPerImage = layout.TilesPerImage;
-        fixed (float* pp = prepared, tp = transformed, wp = packed, mp = products)
+        fixed (float* xp = x, pp = prepared, tp = transformed, wp = packed, mp = products)
         {
             for (int i = 0; i < images; i++)
             {
-                Prepare(layout, x.Slice(i * cin * inPlane, cin * inPlane), prepared);
-                TransformInput(layout, pp, tp, i * tilesPerImage);
+                if ((Experiment & 1) != 0)
+                {
+                    TransformInputDirect(layout, xp + (long)i * cin * inPlane, tp, i * tilesPerImage, (nint)xp, (nint)(xp + x.Length));
+                }
+                else
+                {
+                    Prepare(layout, x.Slice(i * cin * inPlane, cin * inPlane), prepared);
+                    TransformInput(layout, pp, tp, i * tilesPerImage);
+                }
             }
 
             Multiply(layout, tp, wp, mp, images * tilesPerImage);
             bool clamp = !float.IsNegativeInfinity(epilogue.Min) || !float.IsPositiveInfinity(epilogue.Max);
             fixed (float* yp = y, rp = residual)
             {
+                // Rows are written in increasing address order over the whole block, so a whole-vector store that runs
+                // past a row's end only touches outputs written later by this call: plain stores up to the block's end
+                // (masked after it, where another block's outputs may be). Not when the residual overlaps y (the
+                // overrun would clobber residual values not yet read). Residual reads past a row are discarded the same way.
+                long outFloats = (long)images * cout * outPlane;
+                bool overlaps = rp is not null && rp + residual!.Length > yp && yp + outFloats > rp;
+                nint storeEnd = (Experiment & 4) != 0 && !overlaps ? (nint)(yp + outFloats) : 0;
+                nint residualEnd = (Experiment & 4) != 0 && rp is not null ? (nint)(rp + residual!.Length) : 0;
                 for (int i = 0; i < images; i++)
                 {
                     for (int co = 0; co < cout; co++)
                     {
                         int plane = (i * cout + co) * outPlane;
                         TransformOutput(layout, mp, co, i * tilesPerImage, yp + plane, rp is null ? null : rp + yOffset + plane,
-                            bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max);
+                            bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max, storeEnd, residualEnd);
                     }
                 }
             }
@@ -286,6 +301,81 @@ internal static class WinogradConv
                 }
             }
         }
+    }
+
+    internal static int Experiment = int.TryParse(Environment.GetEnvironmentVariable("ADMMNN_WINO"), out int e) ? e : 3;
+
+    /// <summary>
+    /// B^T d B for every tile of one image of x (Cin planes), read straight from its rows: padded row r, column q of a
+    /// channel is x[r − padTop, q − padLeft], loaded as two masked vectors (zero outside the image; masked-off lanes
+    /// are never read, so the window may start before or end after the image). Output as <see cref="TransformInput"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TransformInputDirect(Layout layout, float* image, float* transformed, int position, nint start, nint end)
+    {
+        var g = layout.G;
+        int cin = layout.Cin, tilesW = layout.TilesW, stride = layout.PositionStride, inH = g.InH, inW = g.InW, inPlane = inH * inW;
+        long pointStride = layout.InputPointStride;
+        int q0 = Math.Min(RowFloats, g.PadLeft), copy = Math.Max(0, Math.Min(inW, RowFloats - q0));
+        var lane = Vector512<int>.Indices;
+        var keepLo = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(q0)) & Vector512.LessThan(lane, Vector512.Create(q0 + copy))).AsSingle();
+        var keepHi = (Vector512.GreaterThanOrEqual(lane + Vector512.Create(16), Vector512.Create(q0)) & Vector512.LessThan(lane + Vector512.Create(16), Vector512.Create(q0 + copy))).AsSingle();
+        // Tiles read padded columns 0 .. 4·tiles + 1: when those fit in the low vector the high one is never needed.
+        bool high = tilesW * Tile + 2 > 16;
+        var four = Vector512.Create(4f);
+        var five = Vector512.Create(5f);
+        var two = Vector512.Create(2f);
+        var idx = Vector512<int>.Indices * 4;
+        var i0 = idx;
+        var i1 = idx + Vector512.Create(1);
+        var i2 = idx + Vector512.Create(2);
+        var i3 = idx + Vector512.Create(3);
+        var i4 = idx + Vector512.Create(4);
+        var i5 = idx + Vector512.Create(5);
+        for (int c = 0; c < cin; c++)
+        {
+            // Column q of a padded row is channel[ih·inW + q].
+            float* channel = image + (long)c * inPlane - q0;
+            for (int tr = 0; tr < layout.TilesH; tr++)
+            {
+                int ih = tr * Tile - g.PadTop;
+                float* dst = transformed + (long)c * stride + position + tr * tilesW;
+                var (e0l, e1l, e2l, e3l, e4l, e5l) = Transform6(
+                    LoadRow(channel, ih, inH, inW, keepLo, start, end), LoadRow(channel, ih + 1, inH, inW, keepLo, start, end), LoadRow(channel, ih + 2, inH, inW, keepLo, start, end),
+                    LoadRow(channel, ih + 3, inH, inW, keepLo, start, end), LoadRow(channel, ih + 4, inH, inW, keepLo, start, end), LoadRow(channel, ih + 5, inH, inW, keepLo, start, end), four, five, two);
+                Vector512<float> e0h = default, e1h = default, e2h = default, e3h = default, e4h = default, e5h = default;
+                if (high)
+                {
+                    float* upper = channel + 16;
+                    (e0h, e1h, e2h, e3h, e4h, e5h) = Transform6(
+                        LoadRow(upper, ih, inH, inW, keepHi, start, end), LoadRow(upper, ih + 1, inH, inW, keepHi, start, end), LoadRow(upper, ih + 2, inH, inW, keepHi, start, end),
+                        LoadRow(upper, ih + 3, inH, inW, keepHi, start, end), LoadRow(upper, ih + 4, inH, inW, keepHi, start, end), LoadRow(upper, ih + 5, inH, inW, keepHi, start, end), four, five, two);
+                }
+
+                Horizontal(e0l, e0h, dst + 0 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e1l, e1h, dst + 1 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e2l, e2h, dst + 2 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e3l, e3h, dst + 3 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e4l, e4h, dst + 4 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+                Horizontal(e5l, e5h, dst + 5 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
+            }
+        }
+    }
+
+    /// <summary>Row <paramref name="ih"/> of a channel (zero above and below the image), its lanes outside <paramref name="keep"/> zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> LoadRow(float* channel, int ih, int inH, int inW, Vector512<float> keep, nint start, nint end)
+    {
+        if ((uint)ih >= (uint)inH)
+        {
+            return Vector512<float>.Zero;
+        }
+
+        float* p = channel + (long)ih * inW;
+        // Inside x: one plain load and a mask (masked loads whose window leaves the row are slow on some CPUs).
+        return (nint)p >= start && (nint)(p + 16) <= end
+            ? Vector512.ConditionalSelect(keep, Vector512.Load(p), Vector512<float>.Zero)
+            : Avx512F.MaskLoad(p, keep, Vector512<float>.Zero);
     }
 
     /// <summary>
@@ -498,7 +588,7 @@ internal static class WinogradConv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TransformOutput(Layout layout, float* products, int co, int position, float* y, float* residual,
-        float bias, bool clamp, float lo, float hi)
+        float bias, bool clamp, float lo, float hi, nint storeEnd, nint residualEnd)
     {
         int stride = layout.PositionStride, tilesW = layout.TilesW, outH = layout.G.OutH, outW = layout.G.OutW;
         long pointStride = layout.ProductPointStride;
@@ -507,7 +597,7 @@ internal static class WinogradConv
         var eight = Vector512.Create(8f);
         var epilogue = new RowEpilogue(Vector512.Create(bias), clamp, Vector512.Create(lo), Vector512.Create(hi),
             Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outW)).AsSingle(),
-            Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle());
+            Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle(), outW > 16 || (Experiment & 2) == 0, storeEnd, residualEnd);
         float* m0 = products + (long)co * stride + position;
         for (int tr = 0; tr < layout.TilesH; tr++)
         {
@@ -547,7 +637,27 @@ internal static class WinogradConv
     private static unsafe Vector512<float> Load(float* m, int point, long pointStride) => Vector512.Load(m + point * pointStride);
 
     /// <summary>What <see cref="WriteRow"/> does besides interleaving: bias, clamp bounds, and the masks of the row's columns.</summary>
-    private readonly record struct RowEpilogue(Vector512<float> Bias, bool Clamp, Vector512<float> Lo, Vector512<float> Hi, Vector512<float> KeepLo, Vector512<float> KeepHi);
+    private readonly record struct RowEpilogue(Vector512<float> Bias, bool Clamp, Vector512<float> Lo, Vector512<float> Hi, Vector512<float> KeepLo, Vector512<float> KeepHi, bool High, nint StoreEnd, nint ResidualEnd)
+    {
+        /// <summary>Whether 16 floats from <paramref name="p"/> may be stored whole (see <see cref="Compute"/>).</summary>
+        public unsafe bool Whole(float* p) => (nint)(p + 16) <= StoreEnd;
+
+        /// <summary>16 residual floats from <paramref name="p"/>: one plain load inside the array, else masked to the row's columns.</summary>
+        public unsafe Vector512<float> Residual(float* p, Vector512<float> keep) =>
+            (nint)(p + 16) <= ResidualEnd ? Vector512.Load(p) : Avx512F.MaskLoad(p, keep, Vector512<float>.Zero);
+
+        public unsafe void Store(float* p, Vector512<float> keep, Vector512<float> v)
+        {
+            if (Whole(p))
+            {
+                v.Store(p);
+            }
+            else
+            {
+                Avx512F.MaskStore(p, keep, v);
+            }
+        }
+    }
 
     /// <summary>
     /// Interleaves four column vectors (lanes = tiles) into one output row (column 4·tile + j from vector j: pairs (0, 1)
@@ -561,24 +671,38 @@ internal static class WinogradConv
         var x = Vector512<int>.Indices;
         var j = x & Vector512.Create(3);
         var pickLo = (x >>> 2) + ((j & Vector512.Create(1)) << 4);
-        var pickHi = pickLo + Vector512.Create(4);
         var upper = Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle();
         var lo = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickLo, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickLo, y.Y1)) + e.Bias;
-        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1)) + e.Bias;
         if (residual is not null)
         {
-            lo += Avx512F.MaskLoad(residual, e.KeepLo, Vector512<float>.Zero);
-            hi += Avx512F.MaskLoad(residual + 16, e.KeepHi, Vector512<float>.Zero);
+            lo += e.Residual(residual, e.KeepLo);
         }
 
         if (e.Clamp)
         {
             lo = Vector512.Min(Vector512.Max(lo, e.Lo), e.Hi);
+        }
+
+        e.Store(row, e.KeepLo, lo);
+        if (!e.High)
+        {
+            // Rows of at most 16 outputs: the second half has no columns.
+            return;
+        }
+
+        var pickHi = pickLo + Vector512.Create(4);
+        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1)) + e.Bias;
+        if (residual is not null)
+        {
+            hi += e.Residual(residual + 16, e.KeepHi);
+        }
+
+        if (e.Clamp)
+        {
             hi = Vector512.Min(Vector512.Max(hi, e.Lo), e.Hi);
         }
 
-        Avx512F.MaskStore(row, e.KeepLo, lo);
-        Avx512F.MaskStore(row + 16, e.KeepHi, hi);
+        e.Store(row + 16, e.KeepHi, hi);
     }
 
     /// <summary>A^T m for six values: rows [1 1 1 1 1 0], [0 1 −1 2 −2 0], [0 1 1 4 4 0], [0 1 −1 8 −8 1].</summary>

@@ -378,7 +378,8 @@ internal static class WinogradConv
 
     /// <summary>
     /// The 36 GEMMs: products[point][co][t] = Σ_c U[point][co][c] · V[point][c][t] for t below <paramref name="tiles"/>
-    /// rounded up to 16 (the extra lanes compute values nobody reads). Each sum runs over c in order.
+    /// (rounded up to 16 when the remainder runs on <see cref="Tile1"/>: the extra lanes compute values nobody reads).
+    /// Each sum runs over c in order.
     /// </summary>
     private static unsafe void Multiply(Layout layout, float* transformed, float* packed, float* products, int tiles)
     {
@@ -396,9 +397,19 @@ internal static class WinogradConv
                     Tile3(v + t, stride, cin, w, m + t, stride);
                 }
 
-                for (int t = wide; t < end; t += 16)
+                if (tiles - wide <= SingleTileLimit)
                 {
-                    Tile1(v + t, stride, cin, w, m + t, stride);
+                    for (int t = wide; t < tiles; t++)
+                    {
+                        TileSingle(v + t, stride, cin, w, m + t, stride);
+                    }
+                }
+                else
+                {
+                    for (int t = wide; t < end; t += 16)
+                    {
+                        Tile1(v + t, stride, cin, w, m + t, stride);
+                    }
                 }
             }
         }
@@ -467,6 +478,32 @@ internal static class WinogradConv
         a.Store(m);
         b.Store(m + 16);
         c.Store(m + 32);
+    }
+
+    /// <summary>
+    /// Remainders of at most this many tiles after the 48-wide register tiles take <see cref="TileSingle"/> per tile
+    /// (one image of 28² has 49 tiles: <see cref="Tile1"/> would spend a quarter of the block's FMAs on its last one).
+    /// </summary>
+    private const int SingleTileLimit = 4;
+
+    /// <summary>
+    /// 8 output channels × 1 tile: the channels in the lanes (the packed weights' 8-float rows), the tile's value
+    /// broadcast; the same fused multiply-adds over c in the same order as <see cref="Tile3"/> and <see cref="Tile1"/>,
+    /// so a tile's products are the same bits whichever kernel computes it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TileSingle(float* v, int vStride, int cin, float* w, float* m, int mStride)
+    {
+        Vector256<float> acc = default;
+        for (int c = 0; c < cin; c++, v += vStride, w += ChannelBlock)
+        {
+            acc = Vector256.FusedMultiplyAdd(Vector256.Create(*v), Vector256.Load(w), acc);
+        }
+
+        for (int lane = 0; lane < ChannelBlock; lane++)
+        {
+            m[(long)lane * mStride] = acc.GetElement(lane);
+        }
     }
 
     /// <summary>8 output channels × 16 tiles (the remainder after the 48-wide tiles).</summary>

@@ -48,7 +48,7 @@ internal static class DepthwiseConv
         var (phaseRows, phaseWidth) = PhaseExtent(g);
         int sh = g.StrideH, sw = g.StrideW, phaseSize = phaseRows * phaseWidth;
         Span<float> phases = scratch[..(sh * sw * phaseSize)];
-        SplitPhases(x, g, phases, phaseRows, phaseWidth);
+        StridePhases.Split(x, g, phases, phaseRows, phaseWidth);
         Span<float> acc = scratch.Slice(sh * sw * phaseSize, g.OutH * phaseWidth);
         int length = (g.OutH - 1) * phaseWidth + g.OutW;
         acc[..length].Clear();
@@ -66,47 +66,6 @@ internal static class DepthwiseConv
         for (int oh = 0; oh < g.OutH; oh++)
         {
             TensorPrimitives.Add(acc.Slice(oh * phaseWidth, g.OutW), bias, y.Slice(oh * g.OutW, g.OutW));
-        }
-    }
-
-    /// <summary>Writes the zero-padded plane as its sh·sw stride phases (phase (a, b) at index a·sw + b).</summary>
-    internal static void SplitPhases(ReadOnlySpan<float> x, in ConvShape g, Span<float> phases, int phaseRows, int phaseWidth)
-    {
-        phases.Clear();
-        int sh = g.StrideH, sw = g.StrideW, phaseSize = phaseRows * phaseWidth;
-        int rows = phaseRows * sh, width = phaseWidth * sw;
-        int q0 = g.PadLeft, q1 = Math.Min(width, g.PadLeft + g.InW);
-        if (q1 <= q0)
-        {
-            return;
-        }
-
-        for (int ih = 0; ih < g.InH; ih++)
-        {
-            int r = ih + g.PadTop;
-            if (r >= rows)
-            {
-                break;
-            }
-
-            ReadOnlySpan<float> src = x.Slice(ih * g.InW, g.InW);
-            int rowBase = r % sh * sw * phaseSize + r / sh * phaseWidth;
-            if (sw == 1)
-            {
-                src[..(q1 - q0)].CopyTo(phases.Slice(rowBase + q0, q1 - q0));
-                continue;
-            }
-
-            // Phase b holds padded columns b, b + sw, …: those inside the input are j in [jLo, jHi), read from
-            // src[j·sw + b − q0].
-            for (int b = 0; b < sw; b++)
-            {
-                int jLo = Math.Max(0, (q0 - b + sw - 1) / sw), jHi = Math.Min(phaseWidth, (q1 - b + sw - 1) / sw);
-                if (jHi > jLo)
-                {
-                    GatherStrided(x, ih * g.InW + jLo * sw + b - q0, sw, phases[(rowBase + b * phaseSize + jLo)..], jHi - jLo);
-                }
-            }
         }
     }
 

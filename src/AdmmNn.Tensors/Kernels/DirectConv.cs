@@ -210,7 +210,7 @@ internal static class DirectConv
             }
             else
             {
-                DepthwiseConv.SplitPhases(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
+                StridePhases.Split(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
             }
         }
 
@@ -339,24 +339,7 @@ internal static class DirectConv
                         break;
                     }
 
-                    Span<float> dst = y.Slice(co * plane, plane);
-                    ReadOnlySpan<float> src = staging.Slice(c * positions, positions);
-                    for (int oh = 0; oh < outH; oh++)
-                    {
-                        if (accumulate)
-                        {
-                            System.Numerics.Tensors.TensorPrimitives.Add(dst.Slice(oh * outW, outW), src.Slice(oh * pw, outW), dst.Slice(oh * outW, outW));
-                        }
-                        else
-                        {
-                            src.Slice(oh * pw, outW).CopyTo(dst.Slice(oh * outW, outW));
-                        }
-                    }
-
-                    if (!accumulate)
-                    {
-                        epilogue.Apply(dst, yOffset + co * plane);
-                    }
+                    epilogue.StoreRows(staging.Slice(c * positions, positions), pw, outH, outW, y.Slice(co * plane, plane), yOffset + co * plane, accumulate);
                 }
             }
         }

@@ -46,7 +46,7 @@ internal static class DirectWeightGradient
         int inHW = layout.G.InH * layout.G.InW, chan = layout.ChannelFloats;
         for (int c = first; c <= last; c++)
         {
-            DepthwiseConv.SplitPhases(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
+            StridePhases.Split(image.Slice(c * inHW, inHW), layout.G, input.Slice(c * chan, chan), layout.PhaseRows, layout.PhaseWidth);
         }
     }
 

@@ -54,10 +54,10 @@ public sealed class WinogradConvTests
     }
 
     /// <summary>
-    /// Runs the kernel block by block as the op does (or one image per call when <paramref name="imagesPerCall"/> is 1),
-    /// with NaN-filled scratch (garbage must not reach the output).
+    /// Runs the kernel block by block as the op does (or <paramref name="imagesPerCall"/> images per call), in order or
+    /// last block first, with NaN-filled scratch and outputs (garbage must not reach the output).
     /// </summary>
-    private static float[] Run(Case c, float[] x, float[] w, float[] bias, ConvEpilogue epilogue, int imagesPerCall = 0)
+    private static float[] Run(Case c, float[] x, float[] w, float[] bias, ConvEpilogue epilogue, int imagesPerCall = 0, bool lastBlockFirst = false)
     {
         var layout = new WinogradConv.Layout(c.Shape, c.Cin, c.Cout);
         var packed = new float[layout.PackedWeightFloats];
@@ -68,9 +68,12 @@ public sealed class WinogradConvTests
         Array.Fill(outputScratch, float.NaN);
         int inSize = c.Cin * c.H * c.W, outSize = c.Cout * c.OutH * c.OutW;
         var y = new float[c.N * outSize];
+        Array.Fill(y, float.NaN);
         int per = imagesPerCall > 0 ? imagesPerCall : layout.ImagesPerBlock;
-        for (int n0 = 0; n0 < c.N; n0 += per)
+        int blocks = (c.N + per - 1) / per;
+        for (int b = 0; b < blocks; b++)
         {
+            int n0 = (lastBlockFirst ? blocks - 1 - b : b) * per;
             int count = Math.Min(per, c.N - n0);
             WinogradConv.Compute(layout, x.AsSpan(n0 * inSize, count * inSize), count, packed, bias, inputScratch, outputScratch,
                 y.AsSpan(n0 * outSize, count * outSize), n0 * outSize, epilogue);
@@ -206,21 +209,7 @@ public sealed class WinogradConvTests
         float[] residual = RandomFloats(r, c.N * c.Cout * c.OutH * c.OutW);
         var epilogue = new ConvEpilogue(residual, float.NegativeInfinity, float.PositiveInfinity);
         float[] inOrder = Run(c, x, wt, bias, epilogue);
-
-        var packed = new float[layout.PackedWeightFloats];
-        WinogradConv.TransformWeights(layout, wt, packed);
-        var inputScratch = new float[layout.InputScratchFloats];
-        var outputScratch = new float[layout.OutputScratchFloats];
-        int inSize = c.Cin * c.H * c.W, outSize = c.Cout * c.OutH * c.OutW, per = layout.ImagesPerBlock;
-        var reversed = new float[c.N * outSize];
-        Array.Fill(reversed, float.NaN);
-        for (int n0 = (c.N - 1) / per * per; n0 >= 0; n0 -= per)
-        {
-            int count = Math.Min(per, c.N - n0);
-            WinogradConv.Compute(layout, x.AsSpan(n0 * inSize, count * inSize), count, packed, bias, inputScratch, outputScratch,
-                reversed.AsSpan(n0 * outSize, count * outSize), n0 * outSize, epilogue);
-        }
-
+        float[] reversed = Run(c, x, wt, bias, epilogue, lastBlockFirst: true);
         Assert.Equal(inOrder, reversed);
         AssertWithinTolerance(c, x, wt, bias, reversed, (v, i) => v + residual[i]);
     }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace AdmmNn.Tensors.Kernels;
 
@@ -312,7 +311,9 @@ internal static class DirectConv
         int block0, int blocks, Span<float> staging, Span<float> y, int yOffset, ConvEpilogue epilogue, bool accumulate, ReadOnlySpan<float> upcoming)
     {
         int k = layout.K, positions = layout.Positions, step = 16 * layout.Vectors;
-        int tiles = blocks * ((positions + step - 1) / step), lines = upcoming.Length / 16, tile = 0;
+        // The next image streams into L2 while this one computes, one share per tile: conv-kernels --batch 256 --threads 1
+        // --best, layer2.conv1 7.13/5.05 -> 5.83/3.95 CPU ms, layer3.conv1 5.89/4.89 -> 4.21/3.97 (two pairs, load 1.5-2.1).
+        int tiles = blocks * ((positions + step - 1) / step), tile = 0;
         int outH = layout.G.OutH, outW = layout.G.OutW, pw = layout.PhaseWidth, plane = outH * outW;
         if (input.Length < layout.InputFloats || staging.Length < layout.StagingFloats || packed.Length < layout.PackedWeightFloats
             || y.Length < layout.Cout * plane)
@@ -330,7 +331,7 @@ internal static class DirectConv
                 {
                     for (int pos = 0; pos < positions; pos += step)
                     {
-                        Prefetch(up, lines, tile++, tiles);
+                        CachePrefetch.Share(up, upcoming.Length, tile++, tiles);
                         Tile3(ip + pos, op, k, w, bias, sp + pos, positions);
                     }
                 }
@@ -338,7 +339,7 @@ internal static class DirectConv
                 {
                     for (int pos = 0; pos < positions; pos += step)
                     {
-                        Prefetch(up, lines, tile++, tiles);
+                        CachePrefetch.Share(up, upcoming.Length, tile++, tiles);
                         Tile2(ip + pos, op, k, w, bias, sp + pos, positions);
                     }
                 }
@@ -354,26 +355,6 @@ internal static class DirectConv
                     epilogue.StoreRows(staging.Slice(c * positions, positions), pw, outH, outW, y.Slice(co * plane, plane), yOffset + co * plane, accumulate);
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// Asks for tile <paramref name="tile"/>'s share of the next image's cache lines (into L2: the current image's
-    /// phases use L1). Spread over the tiles, the next image streams in while this one computes: measured with
-    /// <c>conv-kernels --batch 256 --threads 1 --best</c>, resnet-small layer2.conv1 7.13/5.05 → 5.83/3.95 CPU ms and
-    /// layer3.conv1 5.89/4.89 → 4.21/3.97 (two pairs, load 1.5–2.1); prefetching into L1 instead gained less.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(float* upcoming, int lines, int tile, int tiles)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        for (int l = lines * tile / tiles, end = lines * (tile + 1) / tiles; l < end; l++)
-        {
-            Sse.Prefetch1(upcoming + l * 16);
         }
     }
 

@@ -195,8 +195,17 @@ internal static class WinogradConv
     /// epilogue's residual), with <paramref name="bias"/> (Cout values or empty) added and the epilogue applied in
     /// registers as each output row is written.
     /// </summary>
-    public static unsafe void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
+    public static void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
         Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue)
+        => Compute(layout, x, images, packed, bias, inputScratch, outputScratch, y, yOffset, epilogue, default);
+
+    /// <summary>
+    /// As <see cref="Compute(Layout, ReadOnlySpan{float}, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, int, ConvEpilogue)"/>;
+    /// while the products are computed, the residual this block's output transform reads and <paramref name="upcoming"/>
+    /// (the input of the block this worker will likely take next, or empty) are prefetched into L2.
+    /// </summary>
+    public static unsafe void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
+        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue, ReadOnlySpan<float> upcoming)
     {
         var g = layout.G;
         int cin = layout.Cin, cout = layout.Cout, inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW;
@@ -217,14 +226,15 @@ internal static class WinogradConv
         int productFloats = Points * layout.ProductPointStride;
         Span<float> products = outputScratch[..productFloats];
         int tilesPerImage = layout.TilesPerImage;
-        fixed (float* xp = x, tp = transformed, wp = packed, mp = products)
+        fixed (float* xp = x, tp = transformed, wp = packed, mp = products, up = upcoming, rsp = residual)
         {
             for (int i = 0; i < images; i++)
             {
                 TransformInput(layout, xp + (long)i * cin * inPlane, tp, i * tilesPerImage, (nint)xp, (nint)(xp + x.Length));
             }
 
-            Multiply(layout, tp, wp, mp, images * tilesPerImage);
+            var fetch = new MultiplyPrefetch(rsp is null ? null : rsp + yOffset, rsp is null ? 0 : images * cout * outPlane, up, upcoming.Length);
+            Multiply(layout, tp, wp, mp, images * tilesPerImage, fetch);
             bool clamp = !float.IsNegativeInfinity(epilogue.Min) || !float.IsPositiveInfinity(epilogue.Max);
             fixed (float* yp = y, rp = residual)
             {
@@ -381,7 +391,7 @@ internal static class WinogradConv
     /// (rounded up to 16 when the remainder runs on <see cref="Tile1"/>: the extra lanes compute values nobody reads).
     /// Each sum runs over c in order.
     /// </summary>
-    private static unsafe void Multiply(Layout layout, float* transformed, float* packed, float* products, int tiles)
+    private static unsafe void Multiply(Layout layout, float* transformed, float* packed, float* products, int tiles, MultiplyPrefetch fetch)
     {
         int cin = layout.Cin, blocks = layout.Blocks, stride = layout.PositionStride;
         int end = (tiles + 15) / 16 * 16, wide = end / 48 * 48;
@@ -390,6 +400,8 @@ internal static class WinogradConv
             float* v = transformed + (long)point * layout.InputPointStride;
             for (int b = 0; b < blocks; b++)
             {
+                CachePrefetch.Share(fetch.Residual, fetch.ResidualFloats, point * blocks + b, Points * blocks);
+                CachePrefetch.Share(fetch.Upcoming, fetch.UpcomingFloats, point * blocks + b, Points * blocks);
                 float* w = packed + ((long)point * blocks + b) * cin * ChannelBlock;
                 float* m = products + (long)point * layout.ProductPointStride + (long)b * ChannelBlock * stride;
                 for (int t = 0; t < wide; t += 48)
@@ -413,6 +425,18 @@ internal static class WinogradConv
                 }
             }
         }
+    }
+
+    /// <summary>What <see cref="Multiply"/> prefetches while it computes: the block's residual and the next block's input (null/0: none).</summary>
+    private readonly unsafe struct MultiplyPrefetch(float* residual, int residualFloats, float* upcoming, int upcomingFloats)
+    {
+        public float* Residual { get; } = residual;
+
+        public int ResidualFloats { get; } = residualFloats;
+
+        public float* Upcoming { get; } = upcoming;
+
+        public int UpcomingFloats { get; } = upcomingFloats;
     }
 
     /// <summary>8 output channels × 48 tiles: per input channel three loads, eight broadcast weights, 24 FMAs.</summary>

@@ -298,17 +298,10 @@ internal static class DirectConv
     /// image from its prepared <paramref name="input"/>: each block's tiles go to <paramref name="staging"/>, then its
     /// rows are compacted into <paramref name="y"/> (Cout planes of OutH·OutW; <paramref name="yOffset"/> is its index in
     /// the whole output, for the epilogue's residual). <paramref name="accumulate"/> adds into y instead (no epilogue).
+    /// <paramref name="upcoming"/> (the next image this worker will prepare, or empty) is prefetched while it computes.
     /// </summary>
     public static unsafe void Compute(Layout layout, ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> packedBias,
-        int block0, int blocks, Span<float> staging, Span<float> y, int yOffset, ConvEpilogue epilogue, bool accumulate)
-        => Compute(layout, input, packed, packedBias, block0, blocks, staging, y, yOffset, epilogue, accumulate, default);
-
-    /// <summary>
-    /// As <see cref="Compute(Layout, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, Span{float}, Span{float}, int, ConvEpilogue, bool)"/>,
-    /// prefetching <paramref name="upcoming"/> (the next image this worker will prepare, or empty) while it computes.
-    /// </summary>
-    public static unsafe void Compute(Layout layout, ReadOnlySpan<float> input, ReadOnlySpan<float> packed, ReadOnlySpan<float> packedBias,
-        int block0, int blocks, Span<float> staging, Span<float> y, int yOffset, ConvEpilogue epilogue, bool accumulate, ReadOnlySpan<float> upcoming)
+        int block0, int blocks, Span<float> staging, Span<float> y, int yOffset, ConvEpilogue epilogue, bool accumulate, ReadOnlySpan<float> upcoming = default)
     {
         int k = layout.K, positions = layout.Positions, step = 16 * layout.Vectors;
         // The next image streams into L2 while this one computes, one share per tile: conv-kernels --batch 256 --threads 1

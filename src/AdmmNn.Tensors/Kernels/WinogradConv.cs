@@ -193,19 +193,12 @@ internal static class WinogradConv
     /// The convolution of <paramref name="images"/> consecutive images of <paramref name="x"/> (Cin planes each) into
     /// <paramref name="y"/> (Cout planes each; <paramref name="yOffset"/> is y's index in the whole output, for the
     /// epilogue's residual), with <paramref name="bias"/> (Cout values or empty) added and the epilogue applied in
-    /// registers as each output row is written.
-    /// </summary>
-    public static void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
-        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue)
-        => Compute(layout, x, images, packed, bias, inputScratch, outputScratch, y, yOffset, epilogue, default);
-
-    /// <summary>
-    /// As <see cref="Compute(Layout, ReadOnlySpan{float}, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, int, ConvEpilogue)"/>;
-    /// while the products are computed, the residual this block's output transform reads and <paramref name="upcoming"/>
-    /// (the input of the block this worker will likely take next, or empty) are prefetched into L2.
+    /// registers as each output row is written. While the products are computed, the residual this block's output
+    /// transform reads and <paramref name="upcoming"/> (the input of the block this worker will likely take next, or
+    /// empty) are prefetched into L2.
     /// </summary>
     public static unsafe void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
-        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue, ReadOnlySpan<float> upcoming)
+        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue, ReadOnlySpan<float> upcoming = default)
     {
         var g = layout.G;
         int cin = layout.Cin, cout = layout.Cout, inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW;

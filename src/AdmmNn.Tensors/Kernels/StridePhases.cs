@@ -14,12 +14,10 @@ namespace AdmmNn.Tensors.Kernels;
 /// </summary>
 internal static class StridePhases
 {
-    private static readonly bool SlowAB = Environment.GetEnvironmentVariable("ADMMNN_FAST_SPLIT") == "0";
-
     /// <summary>Writes the zero-padded plane <paramref name="x"/> as its sh·sw stride phases (phase (a, b) at index a·sw + b).</summary>
     public static void Split(ReadOnlySpan<float> x, in ConvShape g, Span<float> phases, int phaseRows, int phaseWidth)
     {
-        if (g.StrideW > 2 || !Avx512F.IsSupported || SlowAB)
+        if (g.StrideW > 2 || !Avx512F.IsSupported)
         {
             SplitGeneral(x, g, phases, phaseRows, phaseWidth);
             return;

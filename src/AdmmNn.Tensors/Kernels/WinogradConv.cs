@@ -13,7 +13,9 @@ namespace AdmmNn.Tensors.Kernels;
 /// Layout: a padded image row fits in two <see cref="Vector512"/> (4·tiles + 2 ≤ 32 floats), so the input transform
 /// works on a whole tile row at once, one lane per tile: the vertical transform on whole rows, then the six strided
 /// tile columns are picked by a two-register permute each and transformed horizontally; the output transform does the
-/// reverse and interleaves its four columns back into rows by permutes. Transformed values are stored tile-major per
+/// reverse and interleaves its four columns back into rows by permutes. On narrow planes several tile rows share the
+/// lanes of one vector (two per pass in the input transform when a padded row fits 16 floats, ⌊16 / tiles⌋ in the
+/// output transform when an output row does). Transformed values are stored tile-major per
 /// (point, channel) with no gaps between tile rows or images, so the GEMM (8 output channels × 48 tiles of FMAs,
 /// weights broadcast) runs over contiguous tiles.
 /// </para>
@@ -32,7 +34,7 @@ internal static class WinogradConv
     /// <summary>Input tile edge (m + 2) and transform points per tile (6×6).</summary>
     public const int Alpha = 6, Points = Alpha * Alpha;
 
-    /// <summary>Floats of one prepared (zero-padded) input row: two Vector512.</summary>
+    /// <summary>Floats of one zero-padded input row as the input transform sees it: two Vector512.</summary>
     public const int RowFloats = 32;
 
     /// <summary>Output channels per GEMM register tile.</summary>
@@ -122,14 +124,11 @@ internal static class WinogradConv
         /// <summary>Register tiles of output channels (the last one zero-padded).</summary>
         public int Blocks => (Cout + ChannelBlock - 1) / ChannelBlock;
 
-        /// <summary>Rows of one prepared input channel (4·tile rows + 2).</summary>
-        public int PreparedRows => TilesH * Tile + 2;
-
         /// <summary>Floats of the transformed weights (<see cref="TransformWeights"/>).</summary>
         public int PackedWeightFloats => Points * Blocks * ChannelBlock * Cin;
 
-        /// <summary>Floats of one worker's input scratch: one prepared image, then the block's transformed input.</summary>
-        public int InputScratchFloats => Cin * PreparedRows * RowFloats + Points * InputPointStride;
+        /// <summary>Floats of one worker's input scratch: the block's transformed input.</summary>
+        public int InputScratchFloats => Points * InputPointStride;
 
         /// <summary>Floats of one worker's output scratch: the block's GEMM products.</summary>
         public int OutputScratchFloats => Points * ProductPointStride;
@@ -194,10 +193,12 @@ internal static class WinogradConv
     /// The convolution of <paramref name="images"/> consecutive images of <paramref name="x"/> (Cin planes each) into
     /// <paramref name="y"/> (Cout planes each; <paramref name="yOffset"/> is y's index in the whole output, for the
     /// epilogue's residual), with <paramref name="bias"/> (Cout values or empty) added and the epilogue applied in
-    /// registers as each output row is written.
+    /// registers as each output row is written. While the products are computed, the residual this block's output
+    /// transform reads and <paramref name="upcoming"/> (the input of the block this worker will likely take next, or
+    /// empty) are prefetched into L2.
     /// </summary>
     public static unsafe void Compute(Layout layout, ReadOnlySpan<float> x, int images, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
-        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue)
+        Span<float> inputScratch, Span<float> outputScratch, Span<float> y, int yOffset, ConvEpilogue epilogue, ReadOnlySpan<float> upcoming = default)
     {
         var g = layout.G;
         int cin = layout.Cin, cout = layout.Cout, inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW;
@@ -214,74 +215,37 @@ internal static class WinogradConv
             throw new ArgumentException("WinogradConv.Compute: the epilogue's residual is shorter than the output.");
         }
 
-        int preparedFloats = cin * layout.PreparedRows * RowFloats;
-        Span<float> prepared = inputScratch[..preparedFloats];
-        Span<float> transformed = inputScratch[preparedFloats..];
+        Span<float> transformed = inputScratch[..layout.InputScratchFloats];
         int productFloats = Points * layout.ProductPointStride;
         Span<float> products = outputScratch[..productFloats];
         int tilesPerImage = layout.TilesPerImage;
-        fixed (float* pp = prepared, tp = transformed, wp = packed, mp = products)
+        fixed (float* xp = x, tp = transformed, wp = packed, mp = products, up = upcoming, rsp = residual)
         {
             for (int i = 0; i < images; i++)
             {
-                Prepare(layout, x.Slice(i * cin * inPlane, cin * inPlane), prepared);
-                TransformInput(layout, pp, tp, i * tilesPerImage);
+                TransformInput(layout, xp + (long)i * cin * inPlane, tp, i * tilesPerImage, (nint)xp, (nint)(xp + x.Length));
             }
 
-            Multiply(layout, tp, wp, mp, images * tilesPerImage);
+            var fetch = new MultiplyPrefetch(rsp is null ? null : rsp + yOffset, rsp is null ? 0 : images * cout * outPlane, up, upcoming.Length);
+            Multiply(layout, tp, wp, mp, images * tilesPerImage, fetch);
             bool clamp = !float.IsNegativeInfinity(epilogue.Min) || !float.IsPositiveInfinity(epilogue.Max);
             fixed (float* yp = y, rp = residual)
             {
+                // Rows are written in increasing address order over the whole block, so a whole-vector store that runs
+                // past a row's end only touches outputs written later by this call: plain stores up to the block's end
+                // (masked after it, where another block's outputs may be). Not when the residual overlaps y (the
+                // overrun would clobber residual values not yet read). Residual reads past a row are discarded the same way.
+                long outFloats = (long)images * cout * outPlane;
+                bool overlaps = rp is not null && rp + residual!.Length > yp && yp + outFloats > rp;
+                nint storeEnd = overlaps ? 0 : (nint)(yp + outFloats);
+                nint residualEnd = rp is null ? 0 : (nint)(rp + residual!.Length);
                 for (int i = 0; i < images; i++)
                 {
                     for (int co = 0; co < cout; co++)
                     {
                         int plane = (i * cout + co) * outPlane;
                         TransformOutput(layout, mp, co, i * tilesPerImage, yp + plane, rp is null ? null : rp + yOffset + plane,
-                            bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max);
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>One image into rows of 32 floats per channel: padded row r, column q holds x[r − padTop, q − padLeft] (zero outside).</summary>
-    private static unsafe void Prepare(Layout layout, ReadOnlySpan<float> image, Span<float> prepared)
-    {
-        var g = layout.G;
-        int rows = layout.PreparedRows, inPlane = g.InH * g.InW;
-        int q0 = Math.Min(RowFloats, g.PadLeft), copy = Math.Max(0, Math.Min(g.InW, RowFloats - q0));
-        // Lanes [q0, q0 + copy) of the two vectors of a row come from the image, the rest are padding zeros.
-        var lane = Vector512<int>.Indices;
-        var keepLo = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(q0)) & Vector512.LessThan(lane, Vector512.Create(q0 + copy))).AsSingle();
-        var keepHi = (Vector512.GreaterThanOrEqual(lane + Vector512.Create(16), Vector512.Create(q0)) & Vector512.LessThan(lane + Vector512.Create(16), Vector512.Create(q0 + copy))).AsSingle();
-        fixed (float* xp = image, pp = prepared)
-        {
-            for (int c = 0; c < layout.Cin; c++)
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    float* row = pp + (c * rows + r) * RowFloats;
-                    int ih = r - g.PadTop;
-                    if (ih < 0 || ih >= g.InH || copy == 0)
-                    {
-                        Vector512<float>.Zero.Store(row);
-                        Vector512<float>.Zero.Store(row + 16);
-                        continue;
-                    }
-
-                    // Row start minus the left padding: one 32-float window, masked (when it lies inside the image span).
-                    int start = c * inPlane + ih * g.InW - q0;
-                    if (start >= 0 && start + RowFloats <= image.Length)
-                    {
-                        Vector512.ConditionalSelect(keepLo, Vector512.Load(xp + start), Vector512<float>.Zero).Store(row);
-                        Vector512.ConditionalSelect(keepHi, Vector512.Load(xp + start + 16), Vector512<float>.Zero).Store(row + 16);
-                        continue;
-                    }
-
-                    for (int q = 0; q < RowFloats; q++)
-                    {
-                        row[q] = q >= q0 && q < q0 + copy ? xp[start + q] : 0f;
+                            bias.IsEmpty ? 0f : bias[co], clamp, epilogue.Min, epilogue.Max, storeEnd, residualEnd);
                     }
                 }
             }
@@ -289,40 +253,70 @@ internal static class WinogradConv
     }
 
     /// <summary>
-    /// B^T d B for every tile of one prepared image, written at tile positions [<paramref name="position"/>, + tiles) of
-    /// each (point, channel) row. Tile rows are written in increasing order, each with 16 lanes: a row's unused lanes
+    /// B^T d B for every tile of one image of x (Cin planes, from <paramref name="image"/>), read straight from its rows
+    /// (no padded copy): padded row r, column q of a channel is x[r − padTop, q − padLeft], one 32-float window per row
+    /// with the lanes outside the image zeroed (a plain load and a mask inside x, a masked load only at x's two ends:
+    /// masked loads were measured slow here). Written at tile positions [<paramref name="position"/>, + tiles) of each
+    /// (point, channel) row. Tile rows are written in increasing order, each store 16 lanes wide: a row's unused lanes
     /// are overwritten by the next row's tiles.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TransformInput(Layout layout, float* prepared, float* transformed, int position)
+    private static unsafe void TransformInput(Layout layout, float* image, float* transformed, int position, nint start, nint end)
     {
-        int cin = layout.Cin, rows = layout.PreparedRows, tilesW = layout.TilesW, stride = layout.PositionStride;
+        var g = layout.G;
+        int cin = layout.Cin, tilesW = layout.TilesW, stride = layout.PositionStride, inH = g.InH, inW = g.InW, inPlane = inH * inW;
         long pointStride = layout.InputPointStride;
+        int q0 = Math.Min(RowFloats, g.PadLeft), copy = Math.Max(0, Math.Min(inW, RowFloats - q0));
+        var lane = Vector512<int>.Indices;
+        var keepLo = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(q0)) & Vector512.LessThan(lane, Vector512.Create(q0 + copy))).AsSingle();
+        var keepHi = (Vector512.GreaterThanOrEqual(lane + Vector512.Create(16), Vector512.Create(q0)) & Vector512.LessThan(lane + Vector512.Create(16), Vector512.Create(q0 + copy))).AsSingle();
+        // Tiles read padded columns 0 .. 4·tiles + 1: when those fit in the low vector the high one is never needed.
+        bool high = tilesW * Tile + 2 > 16;
         var four = Vector512.Create(4f);
         var five = Vector512.Create(5f);
         var two = Vector512.Create(2f);
-        // Column j of tile t is padded column 4t + j (indices ≥ 32 wrap; those lanes are past the last tile).
-        var idx = Vector512<int>.Indices * 4;
+        // Narrow rows (tiles in the low vector only) take two tile rows per pass: lanes [0, tilesW) are the first tile
+        // row's tiles (padded column 4t + j of the first operand), lanes [tilesW, 2·tilesW) the next one's (column
+        // 4t + j of the second operand, index 16 + 4t + j); both are stored by one vector, as the tiles are consecutive.
+        bool pair = !high && layout.TilesH > 1;
+        var lane4 = Vector512<int>.Indices;
+        var idx = pair
+            ? Vector512.ConditionalSelect(Vector512.LessThan(lane4, Vector512.Create(tilesW)), lane4 * 4, (lane4 - Vector512.Create(tilesW)) * 4 + Vector512.Create(16))
+            : lane4 * 4;
         var i0 = idx;
         var i1 = idx + Vector512.Create(1);
         var i2 = idx + Vector512.Create(2);
         var i3 = idx + Vector512.Create(3);
         var i4 = idx + Vector512.Create(4);
         var i5 = idx + Vector512.Create(5);
+        int step = pair ? 2 : 1;
         for (int c = 0; c < cin; c++)
         {
-            float* channel = prepared + (long)c * rows * RowFloats;
-            for (int tr = 0; tr < layout.TilesH; tr++)
+            // Column q of a padded row is channel[ih·inW + q].
+            float* channel = image + (long)c * inPlane - q0;
+            for (int tr = 0; tr < layout.TilesH; tr += step)
             {
-                float* r = channel + tr * Tile * RowFloats;
+                int ih = tr * Tile - g.PadTop;
                 float* dst = transformed + (long)c * stride + position + tr * tilesW;
-                // Vertical: e_k = Σ_i B^T[k, i] · row_i, on both halves of the rows.
                 var (e0l, e1l, e2l, e3l, e4l, e5l) = Transform6(
-                    Vector512.Load(r), Vector512.Load(r + RowFloats), Vector512.Load(r + 2 * RowFloats),
-                    Vector512.Load(r + 3 * RowFloats), Vector512.Load(r + 4 * RowFloats), Vector512.Load(r + 5 * RowFloats), four, five, two);
-                var (e0h, e1h, e2h, e3h, e4h, e5h) = Transform6(
-                    Vector512.Load(r + 16), Vector512.Load(r + RowFloats + 16), Vector512.Load(r + 2 * RowFloats + 16),
-                    Vector512.Load(r + 3 * RowFloats + 16), Vector512.Load(r + 4 * RowFloats + 16), Vector512.Load(r + 5 * RowFloats + 16), four, five, two);
+                    LoadRow(channel, ih, inH, inW, keepLo, start, end), LoadRow(channel, ih + 1, inH, inW, keepLo, start, end), LoadRow(channel, ih + 2, inH, inW, keepLo, start, end),
+                    LoadRow(channel, ih + 3, inH, inW, keepLo, start, end), LoadRow(channel, ih + 4, inH, inW, keepLo, start, end), LoadRow(channel, ih + 5, inH, inW, keepLo, start, end), four, five, two);
+                Vector512<float> e0h = default, e1h = default, e2h = default, e3h = default, e4h = default, e5h = default;
+                if (high)
+                {
+                    float* upper = channel + 16;
+                    (e0h, e1h, e2h, e3h, e4h, e5h) = Transform6(
+                        LoadRow(upper, ih, inH, inW, keepHi, start, end), LoadRow(upper, ih + 1, inH, inW, keepHi, start, end), LoadRow(upper, ih + 2, inH, inW, keepHi, start, end),
+                        LoadRow(upper, ih + 3, inH, inW, keepHi, start, end), LoadRow(upper, ih + 4, inH, inW, keepHi, start, end), LoadRow(upper, ih + 5, inH, inW, keepHi, start, end), four, five, two);
+                }
+                else if (pair && tr + 1 < layout.TilesH)
+                {
+                    int next = ih + Tile;
+                    (e0h, e1h, e2h, e3h, e4h, e5h) = Transform6(
+                        LoadRow(channel, next, inH, inW, keepLo, start, end), LoadRow(channel, next + 1, inH, inW, keepLo, start, end), LoadRow(channel, next + 2, inH, inW, keepLo, start, end),
+                        LoadRow(channel, next + 3, inH, inW, keepLo, start, end), LoadRow(channel, next + 4, inH, inW, keepLo, start, end), LoadRow(channel, next + 5, inH, inW, keepLo, start, end), four, five, two);
+                }
+
                 Horizontal(e0l, e0h, dst + 0 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
                 Horizontal(e1l, e1h, dst + 1 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
                 Horizontal(e2l, e2h, dst + 2 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
@@ -331,6 +325,22 @@ internal static class WinogradConv
                 Horizontal(e5l, e5h, dst + 5 * Alpha * pointStride, pointStride, i0, i1, i2, i3, i4, i5, four, five, two);
             }
         }
+    }
+
+    /// <summary>Row <paramref name="ih"/> of a channel (zero above and below the image), its lanes outside <paramref name="keep"/> zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> LoadRow(float* channel, int ih, int inH, int inW, Vector512<float> keep, nint start, nint end)
+    {
+        if ((uint)ih >= (uint)inH)
+        {
+            return Vector512<float>.Zero;
+        }
+
+        float* p = channel + (long)ih * inW;
+        // Inside x: one plain load and a mask (masked loads whose window leaves the row are slow on some CPUs).
+        return (nint)p >= start && (nint)(p + 16) <= end
+            ? Vector512.ConditionalSelect(keep, Vector512.Load(p), Vector512<float>.Zero)
+            : Avx512F.MaskLoad(p, keep, Vector512<float>.Zero);
     }
 
     /// <summary>Picks the six tile columns of one transformed row (lanes = tiles), transforms them and stores points (k, 0..5).</summary>
@@ -371,9 +381,10 @@ internal static class WinogradConv
 
     /// <summary>
     /// The 36 GEMMs: products[point][co][t] = Σ_c U[point][co][c] · V[point][c][t] for t below <paramref name="tiles"/>
-    /// rounded up to 16 (the extra lanes compute values nobody reads). Each sum runs over c in order.
+    /// (rounded up to 16 when the remainder runs on <see cref="Tile1"/>: the extra lanes compute values nobody reads).
+    /// Each sum runs over c in order.
     /// </summary>
-    private static unsafe void Multiply(Layout layout, float* transformed, float* packed, float* products, int tiles)
+    private static unsafe void Multiply(Layout layout, float* transformed, float* packed, float* products, int tiles, MultiplyPrefetch fetch)
     {
         int cin = layout.Cin, blocks = layout.Blocks, stride = layout.PositionStride;
         int end = (tiles + 15) / 16 * 16, wide = end / 48 * 48;
@@ -382,6 +393,8 @@ internal static class WinogradConv
             float* v = transformed + (long)point * layout.InputPointStride;
             for (int b = 0; b < blocks; b++)
             {
+                CachePrefetch.Share(fetch.Residual, fetch.ResidualFloats, point * blocks + b, Points * blocks);
+                CachePrefetch.Share(fetch.Upcoming, fetch.UpcomingFloats, point * blocks + b, Points * blocks);
                 float* w = packed + ((long)point * blocks + b) * cin * ChannelBlock;
                 float* m = products + (long)point * layout.ProductPointStride + (long)b * ChannelBlock * stride;
                 for (int t = 0; t < wide; t += 48)
@@ -389,12 +402,34 @@ internal static class WinogradConv
                     Tile3(v + t, stride, cin, w, m + t, stride);
                 }
 
-                for (int t = wide; t < end; t += 16)
+                if (tiles - wide <= SingleTileLimit)
                 {
-                    Tile1(v + t, stride, cin, w, m + t, stride);
+                    for (int t = wide; t < tiles; t++)
+                    {
+                        TileSingle(v + t, stride, cin, w, m + t, stride);
+                    }
+                }
+                else
+                {
+                    for (int t = wide; t < end; t += 16)
+                    {
+                        Tile1(v + t, stride, cin, w, m + t, stride);
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>What <see cref="Multiply"/> prefetches while it computes: the block's residual and the next block's input (null/0: none).</summary>
+    private readonly unsafe struct MultiplyPrefetch(float* residual, int residualFloats, float* upcoming, int upcomingFloats)
+    {
+        public float* Residual { get; } = residual;
+
+        public int ResidualFloats { get; } = residualFloats;
+
+        public float* Upcoming { get; } = upcoming;
+
+        public int UpcomingFloats { get; } = upcomingFloats;
     }
 
     /// <summary>8 output channels × 48 tiles: per input channel three loads, eight broadcast weights, 24 FMAs.</summary>
@@ -462,6 +497,32 @@ internal static class WinogradConv
         c.Store(m + 32);
     }
 
+    /// <summary>
+    /// Remainders of at most this many tiles after the 48-wide register tiles take <see cref="TileSingle"/> per tile
+    /// (one image of 28² has 49 tiles: <see cref="Tile1"/> would spend a quarter of the block's FMAs on its last one).
+    /// </summary>
+    private const int SingleTileLimit = 4;
+
+    /// <summary>
+    /// 8 output channels × 1 tile: the channels in the lanes (the packed weights' 8-float rows), the tile's value
+    /// broadcast; the same fused multiply-adds over c in the same order as <see cref="Tile3"/> and <see cref="Tile1"/>,
+    /// so a tile's products are the same bits whichever kernel computes it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TileSingle(float* v, int vStride, int cin, float* w, float* m, int mStride)
+    {
+        Vector256<float> acc = default;
+        for (int c = 0; c < cin; c++, v += vStride, w += ChannelBlock)
+        {
+            acc = Vector256.FusedMultiplyAdd(Vector256.Create(*v), Vector256.Load(w), acc);
+        }
+
+        for (int lane = 0; lane < ChannelBlock; lane++)
+        {
+            m[(long)lane * mStride] = acc.GetElement(lane);
+        }
+    }
+
     /// <summary>8 output channels × 16 tiles (the remainder after the 48-wide tiles).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile1(float* v, int vStride, int cin, float* w, float* m, int mStride)
@@ -498,7 +559,7 @@ internal static class WinogradConv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TransformOutput(Layout layout, float* products, int co, int position, float* y, float* residual,
-        float bias, bool clamp, float lo, float hi)
+        float bias, bool clamp, float lo, float hi, nint storeEnd, nint residualEnd)
     {
         int stride = layout.PositionStride, tilesW = layout.TilesW, outH = layout.G.OutH, outW = layout.G.OutW;
         long pointStride = layout.ProductPointStride;
@@ -507,9 +568,13 @@ internal static class WinogradConv
         var eight = Vector512.Create(8f);
         var epilogue = new RowEpilogue(Vector512.Create(bias), clamp, Vector512.Create(lo), Vector512.Create(hi),
             Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outW)).AsSingle(),
-            Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle());
+            Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle(), outW > 16, storeEnd, residualEnd);
         float* m0 = products + (long)co * stride + position;
-        for (int tr = 0; tr < layout.TilesH; tr++)
+        // Narrow rows (at most 16 outputs, so at most 4 tiles) take ⌊16 / tilesW⌋ tile rows per load: lanes
+        // [h·tilesW, (h + 1)·tilesW) hold tile row tr + h (tile rows are consecutive in the products); rows are still
+        // written in increasing address order, tile row by tile row (the whole-vector stores rely on that order).
+        int step = epilogue.High ? 1 : Math.Min(layout.TilesH, 16 / tilesW);
+        for (int tr = 0; tr < layout.TilesH; tr += step)
         {
             float* m = m0 + tr * tilesW;
             // Vertical first, per tile column l: s_i,l = Σ_k A^T[i, k] · M[k, l].
@@ -519,27 +584,36 @@ internal static class WinogradConv
             var (s03, s13, s23, s33) = Reduce6(Load(m, 3, pointStride), Load(m, 9, pointStride), Load(m, 15, pointStride), Load(m, 21, pointStride), Load(m, 27, pointStride), Load(m, 33, pointStride), two, four, eight);
             var (s04, s14, s24, s34) = Reduce6(Load(m, 4, pointStride), Load(m, 10, pointStride), Load(m, 16, pointStride), Load(m, 22, pointStride), Load(m, 28, pointStride), Load(m, 34, pointStride), two, four, eight);
             var (s05, s15, s25, s35) = Reduce6(Load(m, 5, pointStride), Load(m, 11, pointStride), Load(m, 17, pointStride), Load(m, 23, pointStride), Load(m, 29, pointStride), Load(m, 35, pointStride), two, four, eight);
-            int oh = tr * Tile;
-            long at = (long)oh * outW;
-            WriteRow(y + at, residual is null ? null : residual + at, Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight), epilogue);
-            if (oh + 1 >= outH)
+            for (int half = 0; half < step; half++)
             {
-                break;
-            }
+                int oh = (tr + half) * Tile;
+                if (oh >= outH)
+                {
+                    break;
+                }
 
-            WriteRow(y + at + outW, residual is null ? null : residual + at + outW, Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight), epilogue);
-            if (oh + 2 >= outH)
-            {
-                break;
-            }
+                int offset = half * tilesW;
+                long at = (long)oh * outW;
+                WriteRow(y + at, residual is null ? null : residual + at, Reduce6(s00, s01, s02, s03, s04, s05, two, four, eight), epilogue, offset);
+                if (oh + 1 >= outH)
+                {
+                    break;
+                }
 
-            WriteRow(y + at + 2 * outW, residual is null ? null : residual + at + 2 * outW, Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight), epilogue);
-            if (oh + 3 >= outH)
-            {
-                break;
-            }
+                WriteRow(y + at + outW, residual is null ? null : residual + at + outW, Reduce6(s10, s11, s12, s13, s14, s15, two, four, eight), epilogue, offset);
+                if (oh + 2 >= outH)
+                {
+                    break;
+                }
 
-            WriteRow(y + at + 3 * outW, residual is null ? null : residual + at + 3 * outW, Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight), epilogue);
+                WriteRow(y + at + 2 * outW, residual is null ? null : residual + at + 2 * outW, Reduce6(s20, s21, s22, s23, s24, s25, two, four, eight), epilogue, offset);
+                if (oh + 3 >= outH)
+                {
+                    break;
+                }
+
+                WriteRow(y + at + 3 * outW, residual is null ? null : residual + at + 3 * outW, Reduce6(s30, s31, s32, s33, s34, s35, two, four, eight), epilogue, offset);
+            }
         }
     }
 
@@ -547,7 +621,27 @@ internal static class WinogradConv
     private static unsafe Vector512<float> Load(float* m, int point, long pointStride) => Vector512.Load(m + point * pointStride);
 
     /// <summary>What <see cref="WriteRow"/> does besides interleaving: bias, clamp bounds, and the masks of the row's columns.</summary>
-    private readonly record struct RowEpilogue(Vector512<float> Bias, bool Clamp, Vector512<float> Lo, Vector512<float> Hi, Vector512<float> KeepLo, Vector512<float> KeepHi);
+    private readonly record struct RowEpilogue(Vector512<float> Bias, bool Clamp, Vector512<float> Lo, Vector512<float> Hi, Vector512<float> KeepLo, Vector512<float> KeepHi, bool High, nint StoreEnd, nint ResidualEnd)
+    {
+        /// <summary>Whether 16 floats from <paramref name="p"/> may be stored whole (see <see cref="Compute"/>).</summary>
+        public unsafe bool Whole(float* p) => (nint)(p + 16) <= StoreEnd;
+
+        /// <summary>16 residual floats from <paramref name="p"/>: one plain load inside the array, else masked to the row's columns.</summary>
+        public unsafe Vector512<float> Residual(float* p, Vector512<float> keep) =>
+            (nint)(p + 16) <= ResidualEnd ? Vector512.Load(p) : Avx512F.MaskLoad(p, keep, Vector512<float>.Zero);
+
+        public unsafe void Store(float* p, Vector512<float> keep, Vector512<float> v)
+        {
+            if (Whole(p))
+            {
+                v.Store(p);
+            }
+            else
+            {
+                Avx512F.MaskStore(p, keep, v);
+            }
+        }
+    }
 
     /// <summary>
     /// Interleaves four column vectors (lanes = tiles) into one output row (column 4·tile + j from vector j: pairs (0, 1)
@@ -556,29 +650,43 @@ internal static class WinogradConv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void WriteRow(float* row, float* residual, (Vector512<float> Y0, Vector512<float> Y1, Vector512<float> Y2, Vector512<float> Y3) y,
-        in RowEpilogue e)
+        in RowEpilogue e, int tileOffset)
     {
         var x = Vector512<int>.Indices;
         var j = x & Vector512.Create(3);
-        var pickLo = (x >>> 2) + ((j & Vector512.Create(1)) << 4);
-        var pickHi = pickLo + Vector512.Create(4);
+        var pickLo = (x >>> 2) + ((j & Vector512.Create(1)) << 4) + Vector512.Create(tileOffset);
         var upper = Vector512.GreaterThanOrEqual(j, Vector512.Create(2)).AsSingle();
         var lo = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickLo, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickLo, y.Y1)) + e.Bias;
-        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1)) + e.Bias;
         if (residual is not null)
         {
-            lo += Avx512F.MaskLoad(residual, e.KeepLo, Vector512<float>.Zero);
-            hi += Avx512F.MaskLoad(residual + 16, e.KeepHi, Vector512<float>.Zero);
+            lo += e.Residual(residual, e.KeepLo);
         }
 
         if (e.Clamp)
         {
             lo = Vector512.Min(Vector512.Max(lo, e.Lo), e.Hi);
+        }
+
+        e.Store(row, e.KeepLo, lo);
+        if (!e.High)
+        {
+            // Rows of at most 16 outputs: the second half has no columns.
+            return;
+        }
+
+        var pickHi = pickLo + Vector512.Create(4);
+        var hi = Vector512.ConditionalSelect(upper, Avx512F.PermuteVar16x32x2(y.Y2, pickHi, y.Y3), Avx512F.PermuteVar16x32x2(y.Y0, pickHi, y.Y1)) + e.Bias;
+        if (residual is not null)
+        {
+            hi += e.Residual(residual + 16, e.KeepHi);
+        }
+
+        if (e.Clamp)
+        {
             hi = Vector512.Min(Vector512.Max(hi, e.Lo), e.Hi);
         }
 
-        Avx512F.MaskStore(row, e.KeepLo, lo);
-        Avx512F.MaskStore(row + 16, e.KeepHi, hi);
+        e.Store(row + 16, e.KeepHi, hi);
     }
 
     /// <summary>A^T m for six values: rows [1 1 1 1 1 0], [0 1 −1 2 −2 0], [0 1 1 4 4 0], [0 1 −1 8 −8 1].</summary>

@@ -139,7 +139,8 @@ internal sealed partial class ConvOp
             if (b0 < own)
             {
                 DirectConv.Compute(layout, input, packed, packedBias, b0, Math.Min(b1, own) - b0, staging,
-                    yd.AsSpan(image * outSize, outSize), image * outSize, epilogue, accumulate: false);
+                    yd.AsSpan(image * outSize, outSize), image * outSize, epilogue, accumulate: false,
+                    splits == 1 && image + 1 < n ? xd.AsSpan((image + 1) * inSize, inSize) : default);
             }
 
             if (b1 > own)

@@ -72,8 +72,12 @@ internal sealed partial class ConvOp
         Workers.ForEachFree(blocks, layout.BlockMacs, threads, (block, worker) =>
         {
             int n0 = (int)((long)n * block / blocks), count = (int)((long)n * (block + 1) / blocks) - n0;
+
+            // Blocks go to whichever worker is free, in order: this worker's next one is most likely `threads` on.
+            int next = block + threads, m0 = (int)((long)n * next / blocks), m1 = (int)((long)n * (next + 1) / blocks);
+            var upcoming = next < blocks ? xd.AsSpan(m0 * inSize, (m1 - m0) * inSize) : default;
             WinogradConv.Compute(layout, xd.AsSpan(n0 * inSize, count * inSize), count, packed, bias, buffers.Col[worker], buffers.Tmp[worker],
-                yd.AsSpan(n0 * outSize, count * outSize), n0 * outSize, epilogue);
+                yd.AsSpan(n0 * outSize, count * outSize), n0 * outSize, epilogue, upcoming);
         });
     }
 }

@@ -515,7 +515,8 @@ internal sealed partial class ConvOp : NodeOp
             int b0 = (int)((long)layout.Blocks * part / splits), b1 = (int)((long)layout.Blocks * (part + 1) / splits);
             DirectConv.PrepareInput(layout, xd.AsSpan(image * inSize, inSize), buffers.Col[worker]);
             DirectConv.Compute(layout, buffers.Col[worker], packed, packedBias, b0, b1 - b0, buffers.Tmp[worker],
-                yd.AsSpan(image * outSize, outSize), image * outSize, epilogue, accumulate);
+                yd.AsSpan(image * outSize, outSize), image * outSize, epilogue, accumulate,
+                splits == 1 && image + 1 < n ? xd.AsSpan((image + 1) * inSize, inSize) : default);
         });
     }
 

@@ -226,39 +226,31 @@ public sealed class WorkerPoolTests
         for (int round = 0; round < 20; round++)
         {
             var pool = new WorkerPool(round % 2 == 0 ? 0 : 100, 1);
-            using var released = new ManualResetEventSlim(false);
-            bool waited = false;
-            Assert.True(pool.TryEnter());
-            var run = Task.Run(() => pool.Run(2, 2, free, (item, _) =>
-            {
-                if (item == 0)
-                {
-                    waited = released.Wait(TimeSpan.FromSeconds(10));
-                }
-                else
-                {
-                    released.Set();
-                }
-            }));
-            await run.WaitAsync(Patience);
-            Assert.True(waited, $"round {round}: the other slot never ran while the first waited");
+            Assert.True(await SecondSlotRunsWhileFirstWaits(pool, free), $"round {round}: the other slot never ran while the first waited");
 
             // The same pool again, its thread now waiting for the next loop.
-            released.Reset();
-            Assert.True(pool.TryEnter());
-            await Task.Run(() => pool.Run(2, 2, free, (item, _) =>
-            {
-                if (item == 0)
-                {
-                    waited = released.Wait(TimeSpan.FromSeconds(10));
-                }
-                else
-                {
-                    released.Set();
-                }
-            })).WaitAsync(Patience);
-            Assert.True(waited, $"round {round}, second loop");
+            Assert.True(await SecondSlotRunsWhileFirstWaits(pool, free), $"round {round}, second loop");
         }
+    }
+
+    /// <summary>One loop of two slots in which item 0 waits (up to 10 s) for item 1: true when item 1 ran meanwhile.</summary>
+    private static async Task<bool> SecondSlotRunsWhileFirstWaits(WorkerPool pool, bool free)
+    {
+        using var released = new ManualResetEventSlim(false);
+        bool waited = false;
+        Assert.True(pool.TryEnter());
+        await Task.Run(() => pool.Run(2, 2, free, (item, _) =>
+        {
+            if (item == 0)
+            {
+                waited = released.Wait(TimeSpan.FromSeconds(10));
+            }
+            else
+            {
+                released.Set();
+            }
+        })).WaitAsync(Patience);
+        return waited;
     }
 
     /// <summary>

@@ -1,53 +1,84 @@
-using AdmmNn.Tensors.Parallelism;
-
 namespace AdmmNn.Tensors.Kernels;
 
 /// <summary>
-/// Runs the parts of one GEMM on the engine's workers (<see cref="Workers.ForEachFree"/>): parts are handed out one at a
-/// time to whichever thread is free, so the caller never idles waiting for a worker that has not started (it simply runs
-/// the part itself); which thread runs a part never changes the result. Sharing the engine's threads matters on two
-/// cores: a thread-pool thread of its own would compete with the engine's polling thread for the second core. One
-/// instance (and its part delegate) per calling thread is reused: a finished loop leaves no thread holding it.
+/// Runs the parts of one GEMM on the calling thread plus thread-pool workers. Parts are claimed from a shared counter,
+/// so the caller never idles waiting for a worker that has not started (it simply runs the part itself); which thread
+/// runs a part never changes the result. One instance per calling thread is reused while no worker still holds it.
 /// </summary>
-internal sealed unsafe class GemmParallelCall
+internal sealed unsafe class GemmParallelCall : IThreadPoolWorkItem
 {
     [ThreadStatic]
     private static GemmParallelCall? cached;
 
-    private readonly Action<int, int> part;
+    private readonly ManualResetEventSlim done = new(false);
     private GemmJob job;
     private delegate*<in GemmJob, int, int, bool, void> body;
     private int parts;
     private bool splitN;
-    private bool running;
-
-    private GemmParallelCall() => part = (index, _) => body(in job, index, parts, splitN);
+    private int next;
+    private int unfinished;
+    private int queued;
+    private Exception? failure;
 
     public static void Run(in GemmJob job, delegate*<in GemmJob, int, int, bool, void> body, int parts, bool splitN)
     {
         GemmParallelCall? call = cached;
-        if (call is null || call.running)
+        if (call is null || Volatile.Read(ref call.queued) != 0)
         {
-            call = new GemmParallelCall(); // a GEMM started from inside one of this thread's parts: its own instance
-            cached ??= call;
+            call = new GemmParallelCall();
+            cached = call;
         }
 
         call.job = job;
         call.body = body;
         call.parts = parts;
         call.splitN = splitN;
-        call.running = true;
-        try
+        call.failure = null;
+        call.next = 0;
+        call.unfinished = parts;
+        call.queued = parts - 1;
+        call.done.Reset();
+        for (int i = 1; i < parts; i++)
         {
-            Workers.ForEachFree(parts, long.MaxValue / Math.Max(1, parts), parts, call.part);
+            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
         }
-        catch (AggregateException error)
+
+        call.Work();
+        if (Volatile.Read(ref call.unfinished) != 0)
         {
-            throw new InvalidOperationException("GEMM worker failed.", error.InnerExceptions[0]);
+            call.done.Wait();
         }
-        finally
+
+        if (call.failure is { } error)
         {
-            call.running = false;
+            throw new InvalidOperationException("GEMM worker failed.", error);
+        }
+    }
+
+    public void Execute()
+    {
+        Work();
+        Interlocked.Decrement(ref queued);
+    }
+
+    private void Work()
+    {
+        int index;
+        while ((index = Interlocked.Increment(ref next) - 1) < parts)
+        {
+            try
+            {
+                body(in job, index, parts, splitN);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+
+            if (Interlocked.Decrement(ref unfinished) == 0)
+            {
+                done.Set();
+            }
         }
     }
 }

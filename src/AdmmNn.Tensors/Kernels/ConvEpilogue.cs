@@ -131,7 +131,7 @@ internal readonly record struct ConvEpilogue(float[]? Residual, float Min, float
         var lo = Vector512.Create(accumulate ? float.NegativeInfinity : Min);
         var hi = Vector512.Create(accumulate ? float.PositiveInfinity : Max);
         int full = width / 16, rest = width % 16;
-        var restMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(rest)).AsSingle();
+        var restMask = LaneMask.Inside(0, rest);
         fixed (float* sp = source, yp = y, rp = residual)
         {
             float* res = rp + offset;

@@ -88,7 +88,7 @@ internal static class DepthwiseConv
                 ref float to = ref MemoryMarshal.GetReference(dst);
                 if (j + 16 > count)
                 {
-                    var keep = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count - j)).AsSingle();
+                    var keep = LaneMask.Inside(0, count - j);
                     gathered = Vector512.ConditionalSelect(keep, gathered, Vector512.LoadUnsafe(ref to, (nuint)j));
                 }
 

@@ -39,7 +39,7 @@ internal static class StridePhases
     {
         int sh = g.StrideH, sw = g.StrideW, phaseSize = phaseRows * phaseWidth, padLeft = g.PadLeft, inW = g.InW;
         int chunks = (phaseWidth + 15) / 16, rest = phaseWidth - 16 * (chunks - 1);
-        var restMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(rest)).AsSingle();
+        var restMask = LaneMask.Inside(0, rest);
         var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var odds = evens + Vector512<int>.One;
         fixed (float* xp = x, pp = phases)
@@ -64,25 +64,20 @@ internal static class StridePhases
                 {
                     var store = c == chunks - 1 ? restMask : Vector512<float>.AllBitsSet;
                     int q0 = 16 * sw * c;
-                    var low = Avx512F.MaskLoad(inputRow + q0, Inside(q0 - padLeft, inW), Vector512<float>.Zero);
+                    var low = Avx512F.MaskLoad(inputRow + q0, LaneMask.Inside(q0 - padLeft, inW), Vector512<float>.Zero);
                     if (sw == 1)
                     {
                         Avx512F.MaskStore(phaseRow + 16 * c, store, low);
                         continue;
                     }
 
-                    var high = Avx512F.MaskLoad(inputRow + q0 + 16, Inside(q0 + 16 - padLeft, inW), Vector512<float>.Zero);
+                    var high = Avx512F.MaskLoad(inputRow + q0 + 16, LaneMask.Inside(q0 + 16 - padLeft, inW), Vector512<float>.Zero);
                     Avx512F.MaskStore(phaseRow + 16 * c, store, Avx512F.PermuteVar16x32x2(low, evens, high));
                     Avx512F.MaskStore(phaseRow + phaseSize + 16 * c, store, Avx512F.PermuteVar16x32x2(low, odds, high));
                 }
             }
         }
     }
-
-    /// <summary>Lanes whose input column <paramref name="first"/> + lane lies in [0, <paramref name="width"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Inside(int first, int width) =>
-        Vector512.LessThan((Vector512<int>.Indices + Vector512.Create(first)).AsUInt32(), Vector512.Create((uint)width)).AsSingle();
 
     /// <summary>Any stride: clears the phases, then gathers each input row's columns into the phases they fall in.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -267,9 +267,8 @@ internal static class WinogradConv
         int cin = layout.Cin, tilesW = layout.TilesW, stride = layout.PositionStride, inH = g.InH, inW = g.InW, inPlane = inH * inW;
         long pointStride = layout.InputPointStride;
         int q0 = Math.Min(RowFloats, g.PadLeft), copy = Math.Max(0, Math.Min(inW, RowFloats - q0));
-        var lane = Vector512<int>.Indices;
-        var keepLo = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(q0)) & Vector512.LessThan(lane, Vector512.Create(q0 + copy))).AsSingle();
-        var keepHi = (Vector512.GreaterThanOrEqual(lane + Vector512.Create(16), Vector512.Create(q0)) & Vector512.LessThan(lane + Vector512.Create(16), Vector512.Create(q0 + copy))).AsSingle();
+        var keepLo = LaneMask.Inside(-q0, copy);
+        var keepHi = LaneMask.Inside(16 - q0, copy);
         // Tiles read padded columns 0 .. 4·tiles + 1: when those fit in the low vector the high one is never needed.
         bool high = tilesW * Tile + 2 > 16;
         var four = Vector512.Create(4f);
@@ -567,8 +566,7 @@ internal static class WinogradConv
         var four = Vector512.Create(4f);
         var eight = Vector512.Create(8f);
         var epilogue = new RowEpilogue(Vector512.Create(bias), clamp, Vector512.Create(lo), Vector512.Create(hi),
-            Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(outW)).AsSingle(),
-            Vector512.LessThan(Vector512<int>.Indices + Vector512.Create(16), Vector512.Create(outW)).AsSingle(), outW > 16, storeEnd, residualEnd);
+            LaneMask.Inside(0, outW), LaneMask.Inside(16, outW), outW > 16, storeEnd, residualEnd);
         float* m0 = products + (long)co * stride + position;
         // Narrow rows (at most 16 outputs, so at most 4 tiles) take ⌊16 / tilesW⌋ tile rows per load: lanes
         // [h·tilesW, (h + 1)·tilesW) hold tile row tr + h (tile rows are consecutive in the products); rows are still
